@@ -1,0 +1,210 @@
+package dora
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+)
+
+//go:embed sql
+var sqlFiles embed.FS
+
+// SchemaVersion is the version of the warehouse schema this build writes.
+var SchemaVersion = len(migrations())
+
+// appID marks a DuckDB file as a dorareport warehouse, so a foreign database is never migrated.
+const appID = "dorareport"
+
+// DB is a dorareport warehouse: one DuckDB database file (or an in-memory database).
+// It is safe for concurrent use by one process; DuckDB lets only one process write a file.
+type DB struct {
+	sql    *sql.DB
+	path   string
+	Logger *slog.Logger // never nil; discards by default
+}
+
+// ErrForeignDatabase is returned by Open for a file that is not a dorareport warehouse, and
+// ErrNewerSchema for one written by a newer version of dorareport.
+var (
+	ErrForeignDatabase = errors.New("not a dorareport database")
+	ErrNewerSchema     = errors.New("database schema is newer than this version of dorareport")
+)
+
+// Open opens the warehouse at path, creating it when it does not exist and migrating it when it
+// was written by an older version. An empty path opens a private in-memory warehouse.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path != "" {
+		if err := checkFile(path); err != nil {
+			return nil, err
+		}
+	}
+	sqldb, err := sql.Open("duckdb", path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+	}
+	db := &DB{sql: sqldb, path: path, Logger: slog.New(slog.DiscardHandler)}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+	}
+	return db, nil
+}
+
+func displayPath(path string) string {
+	if path == "" {
+		return "in-memory database"
+	}
+	return path
+}
+
+// checkFile refuses a file that exists but cannot be a DuckDB database, before DuckDB touches it.
+func checkFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if info.IsDir() {
+		return fmt.Errorf("open %s: is a directory", path)
+	}
+	if info.Size() == 0 {
+		return nil // an empty file is a new database
+	}
+	header := make([]byte, 12)
+	if n, _ := f.Read(header); n < 12 || string(header[8:12]) != "DUCK" {
+		return fmt.Errorf("open %s: %w (not a DuckDB file; it was left untouched)", path, ErrForeignDatabase)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// SQL returns the underlying database handle for read-only queries of your own. The tables are
+// documented in dora/sql/migrations.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+type migration struct {
+	version int
+	name    string
+}
+
+func migrations() []migration {
+	entries, err := fs.ReadDir(sqlFiles, "sql/migrations")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	var ms []migration
+	for _, e := range entries {
+		v, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+		if err != nil {
+			panic("migration without a version number: " + e.Name())
+		}
+		ms = append(ms, migration{version: v, name: e.Name()})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	version, err := db.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if version > SchemaVersion {
+		return fmt.Errorf("%w: it is at version %d, this build knows up to %d; use a newer dorareport", ErrNewerSchema, version, SchemaVersion)
+	}
+	for _, m := range migrations() {
+		if m.version <= version {
+			continue
+		}
+		body, err := sqlFiles.ReadFile(path.Join("sql/migrations", m.name))
+		if err != nil {
+			return err
+		}
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			if version == 0 {
+				if _, err := tx.ExecContext(ctx, `CREATE TABLE dorareport_meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL)`); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO dorareport_meta VALUES ('application', ?), ('schema_version', '0')`, appID); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE dorareport_meta SET value = ? WHERE key = 'schema_version'`, strconv.Itoa(m.version))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		version = m.version
+	}
+	return nil
+}
+
+// schemaVersion returns 0 for an empty database and refuses one that holds other tables.
+func (db *DB) schemaVersion(ctx context.Context) (int, error) {
+	var tables int
+	var hasMeta bool
+	err := db.sql.QueryRowContext(ctx, `SELECT count(*), coalesce(bool_or(table_name = 'dorareport_meta'), false)
+		FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main'`).Scan(&tables, &hasMeta)
+	if err != nil {
+		return 0, err
+	}
+	if tables == 0 {
+		return 0, nil
+	}
+	if !hasMeta {
+		return 0, fmt.Errorf("%w: it holds %d tables of something else and was left untouched", ErrForeignDatabase, tables)
+	}
+	var app, version string
+	err = db.sql.QueryRowContext(ctx, `SELECT
+		coalesce(max(value) FILTER (WHERE key = 'application'), ''),
+		coalesce(max(value) FILTER (WHERE key = 'schema_version'), '')
+		FROM dorareport_meta`).Scan(&app, &version)
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.Atoi(version)
+	if app != appID || err != nil {
+		return 0, fmt.Errorf("%w: its dorareport_meta table is not ours", ErrForeignDatabase)
+	}
+	return v, nil
+}
+
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

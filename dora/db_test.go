@@ -1,0 +1,122 @@
+package dora_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dorareport/dorareport/dora"
+)
+
+func openTemp(t *testing.T) (*dora.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "dora.duckdb")
+	db, err := dora.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+func count(t *testing.T, db *dora.DB, query string) int {
+	t.Helper()
+	var n int
+	if err := db.SQL().QueryRow(query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+var t0 = time.Date(2024, 3, 4, 10, 0, 0, 0, time.UTC)
+
+func TestWriteReplacesRecordsWithTheSameIdentity(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	write := func(status dora.Status) {
+		err := db.Write(ctx, func(w *dora.Writer) error {
+			for _, id := range []string{"d1", "d2", "d1"} {
+				if err := w.Deployment(dora.Deployment{ID: id, Environment: "production", Status: status, SHA: "abc", Repo: "acme/api", FinishedAt: t0}); err != nil {
+					return err
+				}
+			}
+			return w.Commit(dora.Commit{Repo: "acme/api", SHA: "abc", AuthoredAt: t0})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(dora.StatusFailure)
+	write(dora.StatusSuccess)
+	if n := count(t, db, `SELECT count(*) FROM deployments`); n != 2 {
+		t.Errorf("deployments = %d, want 2", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM deployments WHERE status = 'success'`); n != 2 {
+		t.Errorf("successful deployments = %d, want 2 (the second write replaces the first)", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM commits`); n != 1 {
+		t.Errorf("commits = %d, want 1", n)
+	}
+}
+
+func TestWriteIsAllOrNothing(t *testing.T) {
+	db, _ := openTemp(t)
+	boom := errors.New("boom")
+	err := db.Write(context.Background(), func(w *dora.Writer) error {
+		if err := w.Incident(dora.Incident{ID: "i1", StartedAt: t0}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM incidents`); n != 0 {
+		t.Errorf("incidents = %d after a failed write, want 0", n)
+	}
+}
+
+func TestWriteRejectsInvalidRecords(t *testing.T) {
+	db, _ := openTemp(t)
+	err := db.Write(context.Background(), func(w *dora.Writer) error {
+		return w.Deployment(dora.Deployment{ID: "d1", Environment: "production", Status: "shipped", SHA: "a", FinishedAt: t0})
+	})
+	if !errors.Is(err, dora.ErrInvalid) {
+		t.Fatalf("err = %v, want ErrInvalid", err)
+	}
+}
+
+func TestOpenRefusesForeignFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.duckdb")
+	if err := os.WriteFile(path, []byte("these are my notes, not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := dora.Open(context.Background(), path)
+	if !errors.Is(err, dora.ErrForeignDatabase) {
+		t.Fatalf("err = %v, want ErrForeignDatabase", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "these are my notes, not a database\n" {
+		t.Error("the foreign file was changed")
+	}
+}
+
+func TestOpenReopensAndKeepsData(t *testing.T) {
+	db, path := openTemp(t)
+	ctx := context.Background()
+	if err := db.Write(ctx, func(w *dora.Writer) error { return w.SetSyncState("github", "acme/api", "etag-1") }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := dora.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	v, ok, err := db.SyncState(ctx, "github", "acme/api")
+	if err != nil || !ok || v != "etag-1" {
+		t.Fatalf("SyncState = %q, %v, %v; want etag-1", v, ok, err)
+	}
+}

@@ -1,0 +1,242 @@
+package dora
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// A Writer stages records for one Write transaction. Records are appended in bulk through
+// DuckDB's Appender into staging tables and merged into the warehouse when the transaction
+// commits: a record whose identity is already stored (or staged again later in the same write)
+// replaces the earlier one, so writing the same data twice changes nothing.
+type Writer struct {
+	ctx       context.Context
+	conn      driver.Conn
+	appenders map[*table]*duckdb.Appender
+	rows      int
+}
+
+// table describes one warehouse table and the identity of its records.
+type table struct {
+	name    string
+	columns []string
+	key     []string
+}
+
+var (
+	deploymentsTable  = &table{"deployments", []string{"id", "service", "environment", "tier", "status", "sha", "repo", "started_at", "finished_at", "commits", "unplanned", "url", "source"}, []string{"id"}}
+	commitsTable      = &table{"commits", []string{"repo", "sha", "parents", "authored_at", "committed_at", "pull_request", "service"}, []string{"repo", "sha"}}
+	pullRequestsTable = &table{"pull_requests", []string{"repo", "number", "title", "labels", "created_at", "merged_at", "merge_sha", "first_commit_at", "url"}, []string{"repo", "number"}}
+	incidentsTable    = &table{"incidents", []string{"id", "service", "environment", "title", "severity", "started_at", "resolved_at", "caused_by", "url", "source"}, []string{"id"}}
+	servicesTable     = &table{"services", []string{"name", "team", "repos", "paths"}, []string{"name"}}
+	syncStateTable    = &table{"sync_state", []string{"source", "key", "value", "updated_at"}, []string{"source", "key"}}
+	writeTables       = []*table{deploymentsTable, commitsTable, pullRequestsTable, incidentsTable, servicesTable, syncStateTable}
+)
+
+func (t *table) stage() string { return "stage_" + t.name }
+
+// merge replaces stored records by the staged ones with the same identity; among staged records
+// with one identity the last one written wins.
+func (t *table) merge() []string {
+	var match []string
+	for _, k := range t.key {
+		match = append(match, fmt.Sprintf("%s.%s = s.%s", t.name, k, k))
+	}
+	cols := strings.Join(t.columns, ", ")
+	return []string{
+		fmt.Sprintf("DELETE FROM %s USING %s s WHERE %s", t.name, t.stage(), strings.Join(match, " AND ")),
+		fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY rowid DESC) = 1",
+			t.name, cols, cols, t.stage(), strings.Join(t.key, ", ")),
+	}
+}
+
+// checkEvery is how many appended rows pass between checks for a cancelled context.
+const checkEvery = 4096
+
+// Write runs fn in one transaction: everything fn writes is committed together when it returns
+// nil, and nothing is when it returns an error, panics or ctx is cancelled.
+func (db *DB) Write(ctx context.Context, fn func(*Writer) error) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) (err error) {
+		w := &Writer{ctx: ctx, conn: dc.(driver.Conn), appenders: map[*table]*duckdb.Appender{}}
+		if err := w.exec("BEGIN TRANSACTION"); err != nil {
+			return err
+		}
+		defer func() {
+			if err != nil {
+				w.closeAppenders()
+				if rbErr := w.exec("ROLLBACK"); rbErr != nil {
+					err = errors.Join(err, rbErr)
+				}
+			}
+		}()
+		if err := fn(w); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := w.mergeStaged(); err != nil {
+			return err
+		}
+		return w.exec("COMMIT")
+	})
+}
+
+func (w *Writer) exec(query string) error {
+	_, err := w.conn.(driver.ExecerContext).ExecContext(w.ctx, query, nil)
+	return err
+}
+
+func (w *Writer) append(t *table, row ...driver.Value) error {
+	a := w.appenders[t]
+	if a == nil {
+		if err := w.exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s FROM %s LIMIT 0", t.stage(), strings.Join(t.columns, ", "), t.name)); err != nil {
+			return err
+		}
+		var err error
+		if a, err = duckdb.NewAppender(w.conn, "temp", "main", t.stage()); err != nil {
+			return fmt.Errorf("stage %s: %w", t.name, err)
+		}
+		w.appenders[t] = a
+	}
+	w.rows++
+	if w.rows%checkEvery == 0 {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if err := a.AppendRow(row...); err != nil {
+		return fmt.Errorf("stage %s: %w", t.name, err)
+	}
+	return nil
+}
+
+func (w *Writer) closeAppenders() error {
+	var errs []error
+	for t, a := range w.appenders {
+		if err := a.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("stage %s: %w", t.name, err))
+		}
+		delete(w.appenders, t)
+	}
+	return errors.Join(errs...)
+}
+
+func (w *Writer) mergeStaged() error {
+	staged := make([]*table, 0, len(w.appenders))
+	for _, t := range writeTables {
+		if w.appenders[t] != nil {
+			staged = append(staged, t)
+		}
+	}
+	if err := w.closeAppenders(); err != nil {
+		return err
+	}
+	for _, t := range staged {
+		for _, q := range t.merge() {
+			if err := w.exec(q); err != nil {
+				return fmt.Errorf("merge %s: %w", t.name, err)
+			}
+		}
+		if err := w.exec("DROP TABLE " + t.stage()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Deployment writes d, replacing a stored deployment with the same id.
+func (w *Writer) Deployment(d Deployment) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	var commits any
+	if d.Commits != nil {
+		commits = d.Commits
+	}
+	return w.append(deploymentsTable, d.ID, null(d.Service), d.Environment, null(d.Tier), string(d.Status), d.SHA,
+		null(d.Repo), nullTime(d.StartedAt), nullTime(d.FinishedAt), commits, d.Unplanned, null(d.URL), null(d.Source))
+}
+
+// Commit writes c, replacing a stored commit with the same repo and sha.
+func (w *Writer) Commit(c Commit) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	var parents, pr any
+	if c.Parents != nil {
+		parents = c.Parents
+	}
+	if c.PullRequest > 0 {
+		pr = c.PullRequest
+	}
+	return w.append(commitsTable, c.Repo, c.SHA, parents, c.AuthoredAt, nullTime(c.CommittedAt), pr, null(c.Service))
+}
+
+// PullRequest writes p, replacing a stored pull request with the same repo and number.
+func (w *Writer) PullRequest(p PullRequest) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	var labels any
+	if p.Labels != nil {
+		labels = p.Labels
+	}
+	return w.append(pullRequestsTable, p.Repo, p.Number, null(p.Title), labels, p.CreatedAt, nullTime(p.MergedAt),
+		null(p.MergeSHA), nullTime(p.FirstCommitAt), null(p.URL))
+}
+
+// Incident writes i, replacing a stored incident with the same id.
+func (w *Writer) Incident(i Incident) error {
+	if err := i.Validate(); err != nil {
+		return err
+	}
+	return w.append(incidentsTable, i.ID, null(i.Service), null(i.Environment), null(i.Title), null(i.Severity),
+		i.StartedAt, nullTime(i.ResolvedAt), null(i.CausedBy), null(i.URL), null(i.Source))
+}
+
+// Service writes s, replacing a stored service with the same name.
+func (w *Writer) Service(s Service) error {
+	if s.Name == "" {
+		return invalid("service: missing name")
+	}
+	var repos, paths any
+	if s.Repos != nil {
+		repos = s.Repos
+	}
+	if s.Paths != nil {
+		paths = s.Paths
+	}
+	return w.append(servicesTable, s.Name, null(s.Team), repos, paths)
+}
+
+// SetSyncState records a collector's progress (a cursor, an ETag) under source and key. It is
+// committed with the data of the same Write, so progress is never ahead of the data.
+func (w *Writer) SetSyncState(source, key, value string) error {
+	return w.append(syncStateTable, source, key, value, time.Now().UTC())
+}
+
+func null(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
