@@ -1,0 +1,134 @@
+package dora
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+)
+
+// An analysis is one consistent view of the warehouse for one Query: a connection holding an
+// open transaction in which sql/prepare/*.sql derived the facts of the definitions (production
+// deployments, shipped commits, changes, attributions, failures) as temporary tables. The
+// metric and detail queries read those tables; rolling back discards them.
+type analysis struct {
+	conn  *sql.Conn
+	query Query
+	bench Benchmark
+}
+
+// analyse prepares an analysis of q and hands it to fn.
+func (db *DB) analyse(ctx context.Context, q Query, fn func(*analysis) error) error {
+	q.Definitions = q.Definitions.WithDefaults()
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	q.Since, q.Until = q.Since.UTC(), q.Until.UTC()
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	// Only temporary tables are written; rolling back drops them and leaves no trace.
+	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+
+	a := &analysis{conn: conn, query: q}
+	a.bench, _ = LookupBenchmark(q.Definitions.Benchmarks)
+	if err := a.setVariables(ctx); err != nil {
+		return err
+	}
+	files, err := fs.Glob(sqlFiles, "sql/prepare/*.sql")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := a.execFile(ctx, f); err != nil {
+			return err
+		}
+	}
+	return fn(a)
+}
+
+func (a *analysis) execFile(ctx context.Context, name string) error {
+	body, err := sqlFiles.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := a.conn.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("%s: %w", path.Base(name), err)
+	}
+	return nil
+}
+
+// setVariables passes the query and its definitions to the SQL files as DuckDB variables.
+func (a *analysis) setVariables(ctx context.Context) error {
+	d := a.query.Definitions
+	prodEnvs, err := a.productionEnvironments(ctx)
+	if err != nil {
+		return err
+	}
+	lower := func(xs []string) []string {
+		out := make([]string, len(xs))
+		for i, x := range xs {
+			out[i] = strings.ToLower(x)
+		}
+		return out
+	}
+	vars := []struct{ name, value string }{
+		{"since", sqlTime(a.query.Since)},
+		{"until", sqlTime(a.query.Until)},
+		{"tz", sqlString(d.Timezone)},
+		{"group_by", sqlString(string(a.query.By))},
+		{"series_interval", sqlString(string(a.query.Interval))},
+		{"incident_window_seconds", fmt.Sprintf("%d", int64(d.IncidentWindow/time.Second))},
+		{"lead_time_start", sqlString(string(d.LeadTimeStart))},
+		{"prod_envs", sqlList(prodEnvs)},
+		{"remediation_labels", sqlList(lower(d.RemediationLabels))},
+		{"remediation_prefixes", sqlList(lower(d.RemediationTitlePrefixes))},
+	}
+	for _, v := range vars {
+		if _, err := a.conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %s", v.name, v.value)); err != nil {
+			return fmt.Errorf("set %s: %w", v.name, err)
+		}
+	}
+	return nil
+}
+
+// productionEnvironments classifies the stored environment names with the definitions' globs,
+// in Go, so that the SQL and Definitions.IsProduction can never disagree.
+func (a *analysis) productionEnvironments(ctx context.Context) ([]string, error) {
+	rows, err := a.conn.QueryContext(ctx, `SELECT environment FROM deployments UNION SELECT environment FROM incidents WHERE environment IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	prod := []string{}
+	for rows.Next() {
+		var env string
+		if err := rows.Scan(&env); err != nil {
+			return nil, err
+		}
+		if a.query.Definitions.IsProduction(env) {
+			prod = append(prod, env)
+		}
+	}
+	return prod, rows.Err()
+}
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func sqlTime(t time.Time) string {
+	return "TIMESTAMPTZ " + sqlString(t.UTC().Format("2006-01-02 15:04:05.999999Z07:00"))
+}
+
+func sqlList(xs []string) string {
+	b, _ := json.Marshal(xs) // never fails for strings
+	return sqlString(string(b)) + "::JSON::VARCHAR[]"
+}

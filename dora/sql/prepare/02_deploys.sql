@@ -1,0 +1,32 @@
+-- Every deployment record with the service and team it belongs to and whether it went to
+-- production. The service is the record's own, else the one service that lists its repository,
+-- else the repository itself ("a repository not listed under any service is its own service").
+-- An environment is production when its name matches production_environments (classified by
+-- the caller into the list prod_envs) or when the source marked it with the production tier.
+CREATE OR REPLACE TEMP TABLE deploys AS
+WITH owner AS (
+    SELECT repo, any_value(name) AS service
+    FROM (SELECT unnest(repos) AS repo, name FROM services)
+    GROUP BY repo
+    HAVING count(*) = 1
+), resolved AS (
+    SELECT d.*, coalesce(d.service, o.service, d.repo, 'unknown') AS svc
+    FROM deployments d LEFT JOIN owner o ON o.repo = d.repo
+)
+SELECT r.id, r.svc AS service, s.team, r.environment, r.repo, r.sha, r.status, r.finished_at,
+       r.commits, r.unplanned, r.url,
+       coalesce(r.tier = 'production', false) OR list_contains(getvariable('prod_envs'), r.environment) AS production,
+       r.finished_at >= getvariable('since') AND r.finished_at < getvariable('until') AS in_window,
+       timezone(getvariable('tz'), r.finished_at)::DATE AS day,
+       CASE getvariable('group_by')
+           WHEN 'service' THEN r.svc
+           WHEN 'team' THEN coalesce(s.team, 'unassigned')
+           WHEN 'repo' THEN coalesce(r.repo, 'unknown')
+           WHEN 'environment' THEN r.environment
+           ELSE 'all'
+       END AS grp,
+       CASE getvariable('series_interval')
+           WHEN 'week' THEN date_trunc('week', timezone(getvariable('tz'), r.finished_at))::DATE
+           WHEN 'month' THEN date_trunc('month', timezone(getvariable('tz'), r.finished_at))::DATE
+       END AS period
+FROM resolved r LEFT JOIN services s ON s.name = r.svc;

@@ -1,0 +1,52 @@
+-- Changes and their lead times. A change is a commit shipped to production; it counts once per
+-- service, at the first successful production deployment of that service (in any production
+-- environment) that shipped it. Merge commits (more than one parent) are not changes. In a
+-- monorepo a commit that names its service is a change of that service only.
+--
+-- Lead time = deployed_at - start, where start is the commit's authored time (or committed time
+-- with lead_time_start = committed), except for a squash or rebase merge: a shipped commit that is
+-- the merge_sha of a pull request whose own commits were not shipped starts at the pull request's
+-- first_commit_at (else its earliest known commit). Negative lead times are clamped to 0.
+CREATE OR REPLACE TEMP TABLE changes AS
+WITH firsts AS (
+    SELECT s.repo, s.sha, p.service, p.team, p.environment, p.id AS deployment_id,
+           p.finished_at AS deployed_at, p.in_window, p.grp, p.period
+    FROM shipped s JOIN prod p ON p.id = s.deployment_id
+    QUALIFY row_number() OVER (PARTITION BY p.service, s.repo, s.sha ORDER BY p.finished_at, p.id) = 1
+), recs AS (
+    SELECT f.*, c.sha IS NOT NULL AS has_record, coalesce(len(c.parents) > 1, false) AS merge_commit,
+           c.authored_at, c.committed_at, c.pull_request
+    FROM firsts f LEFT JOIN commits c ON c.repo = f.repo AND c.sha = f.sha
+    WHERE c.service IS NULL OR c.service = f.service
+), own_shipped AS (
+    -- pull requests some of whose own commits (not their merge commit) were shipped
+    SELECT DISTINCT r.service, r.repo, r.pull_request AS number
+    FROM recs r JOIN pull_requests pr ON pr.repo = r.repo AND pr.number = r.pull_request
+    WHERE r.sha IS DISTINCT FROM pr.merge_sha
+), squashed AS (
+    SELECT r.service, r.repo, r.sha, arg_min(pr.number, pr.first_commit_at) AS number,
+           min(pr.first_commit_at) AS first_commit_at
+    FROM recs r JOIN pull_requests pr ON pr.repo = r.repo AND pr.merge_sha = r.sha
+    WHERE NOT EXISTS (SELECT 1 FROM own_shipped o WHERE o.service = r.service AND o.repo = r.repo AND o.number = pr.number)
+    GROUP BY ALL
+), pr_first AS (
+    -- the earliest authored commit of squashed pull requests that lack first_commit_at
+    SELECT c.repo, c.pull_request AS number, min(c.authored_at) AS first_commit_at
+    FROM commits c SEMI JOIN squashed q ON q.repo = c.repo AND q.number = c.pull_request AND q.first_commit_at IS NULL
+    GROUP BY ALL
+), started AS (
+    SELECT r.*, coalesce(r.pull_request, q.number) AS pr_number, q.sha IS NOT NULL AS squash,
+           CASE
+               WHEN q.sha IS NOT NULL AND coalesce(q.first_commit_at, pf.first_commit_at) IS NOT NULL
+                   THEN coalesce(q.first_commit_at, pf.first_commit_at)
+               WHEN getvariable('lead_time_start') = 'committed' THEN coalesce(r.committed_at, r.authored_at)
+               ELSE r.authored_at
+           END AS started_at
+    FROM recs r
+    LEFT JOIN squashed q ON q.service = r.service AND q.repo = r.repo AND q.sha = r.sha
+    LEFT JOIN pr_first pf ON pf.repo = q.repo AND pf.number = q.number
+)
+SELECT *,
+       epoch(deployed_at) - epoch(started_at) < 0 AS negative,
+       greatest(epoch(deployed_at) - epoch(started_at), 0) AS lead_seconds
+FROM started;

@@ -1,0 +1,41 @@
+-- Incidents and the deployment each is attributed to. Incidents of a non-production environment
+-- are left out; an incident with no environment is taken to be production.
+-- 1. An incident with an explicit caused_by is attributed to that deployment (by id; failing
+--    that, by sha: the latest deployment of that sha that finished before the incident started,
+--    else the earliest). A caused_by that names no deployment leaves it unattributed.
+-- 2. Otherwise to the latest successful production deployment of the same service that finished
+--    before the incident started and no more than incident_window before it.
+-- Incidents that match nothing are unattributed: they count for time to restore, never for the
+-- change fail rate.
+CREATE OR REPLACE TEMP TABLE incs AS
+SELECT i.*, coalesce(i.service, 'unknown') AS svc, s.team,
+       i.started_at >= getvariable('since') AND i.started_at < getvariable('until') AS in_window,
+       CASE getvariable('series_interval')
+           WHEN 'week' THEN date_trunc('week', timezone(getvariable('tz'), i.started_at))::DATE
+           WHEN 'month' THEN date_trunc('month', timezone(getvariable('tz'), i.started_at))::DATE
+       END AS period
+FROM incidents i LEFT JOIN services s ON s.name = i.service
+WHERE i.environment IS NULL OR list_contains(getvariable('prod_envs'), i.environment);
+
+CREATE OR REPLACE TEMP TABLE attributed AS
+WITH by_id AS (
+    SELECT i.id AS incident_id, p.id AS deployment_id
+    FROM incs i JOIN prod p ON p.id = i.caused_by
+), by_sha AS (
+    SELECT i.id AS incident_id, p.id AS deployment_id
+    FROM incs i JOIN prod p ON p.sha = i.caused_by AND (i.service IS NULL OR p.service = i.service)
+    WHERE i.id NOT IN (SELECT incident_id FROM by_id)
+    QUALIFY row_number() OVER (
+        PARTITION BY i.id
+        ORDER BY p.finished_at < i.started_at DESC,
+                 CASE WHEN p.finished_at < i.started_at THEN -epoch(p.finished_at) ELSE epoch(p.finished_at) END,
+                 p.id) = 1
+), by_window AS (
+    SELECT i.id AS incident_id, p.id AS deployment_id
+    FROM (SELECT * FROM incs WHERE caused_by IS NULL AND service IS NOT NULL) i
+    ASOF JOIN prod p ON p.service = i.service AND i.started_at > p.finished_at
+    WHERE epoch(i.started_at) - epoch(p.finished_at) <= getvariable('incident_window_seconds')
+)
+SELECT incident_id, deployment_id, 'caused_by' AS how FROM by_id
+UNION ALL SELECT incident_id, deployment_id, 'caused_by' FROM by_sha
+UNION ALL SELECT incident_id, deployment_id, 'window' FROM by_window;

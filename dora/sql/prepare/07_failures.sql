@@ -1,0 +1,43 @@
+-- Failed deployments and their recovery. A successful production deployment failed when it
+-- required immediate intervention:
+-- 1. an incident is attributed to it;
+-- 2. it was rolled back: the next deployment of its service and environment is a rollback;
+-- 3. it was remediated: the next deployment is a remediation, i.e. marked unplanned or shipping
+--    the merge commit of a pull request recognised as a revert or hotfix (remediation_patterns).
+-- A deployment with several reasons or incidents fails once. Service is restored at the latest
+-- resolved_at of its attributed incidents when it has any (open while any is unresolved), else at
+-- the finished_at of the deployment that remediated it.
+CREATE OR REPLACE TEMP TABLE remediation AS
+SELECT p.id,
+       p.unplanned OR EXISTS (
+           SELECT 1
+           FROM shipped s JOIN pull_requests pr ON pr.repo = s.repo AND pr.merge_sha = s.sha
+           WHERE s.deployment_id = p.id
+             AND (list_has_any(list_transform(coalesce(pr.labels, []), l -> lower(l)), getvariable('remediation_labels'))
+                  OR list_bool_or(list_transform(getvariable('remediation_prefixes'), x -> starts_with(lower(coalesce(pr.title, '')), x))))
+       ) AS remediation
+FROM prod p;
+
+CREATE OR REPLACE TEMP TABLE failures AS
+WITH reasons AS (
+    SELECT p.prev_id AS deployment_id, CASE WHEN p.rollback THEN 'rollback' ELSE 'remediation' END AS reason,
+           p.id AS remediated_by, p.finished_at AS remediated_at
+    FROM prod p JOIN remediation r ON r.id = p.id
+    WHERE p.prev_id IS NOT NULL AND (p.rollback OR r.remediation)
+    UNION ALL
+    SELECT a.deployment_id, 'incident', NULL, NULL FROM attributed a
+), incident_restore AS (
+    SELECT a.deployment_id, list(a.incident_id ORDER BY a.incident_id) AS incidents,
+           CASE WHEN bool_and(i.resolved_at IS NOT NULL) THEN max(i.resolved_at) END AS restored_at
+    FROM attributed a JOIN incs i ON i.id = a.incident_id
+    GROUP BY a.deployment_id
+), grouped AS (
+    SELECT deployment_id, list(DISTINCT reason ORDER BY reason) AS reasons,
+           min(remediated_by) AS remediated_by, min(remediated_at) AS remediated_at
+    FROM reasons GROUP BY deployment_id
+)
+SELECT g.deployment_id, g.reasons, coalesce(ir.incidents, []) AS incidents, g.remediated_by,
+       CASE WHEN ir.deployment_id IS NOT NULL THEN ir.restored_at ELSE g.remediated_at END AS restored_at,
+       epoch(CASE WHEN ir.deployment_id IS NOT NULL THEN ir.restored_at ELSE g.remediated_at END) - epoch(p.finished_at) AS recovery_raw
+FROM grouped g JOIN prod p ON p.id = g.deployment_id
+LEFT JOIN incident_restore ir ON ir.deployment_id = g.deployment_id;

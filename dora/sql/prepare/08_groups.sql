@@ -1,0 +1,21 @@
+-- The group key of each incident (its service or team; for repo and environment, those of the
+-- deployment it is attributed to) and the set of group keys that appear in the window.
+CREATE OR REPLACE TEMP TABLE incs_grouped AS
+SELECT i.*, a.deployment_id, a.how,
+       CASE getvariable('group_by')
+           WHEN 'service' THEN i.svc
+           WHEN 'team' THEN coalesce(i.team, 'unassigned')
+           WHEN 'repo' THEN coalesce(p.repo, 'unknown')
+           WHEN 'environment' THEN coalesce(p.environment, i.environment, 'unknown')
+           ELSE 'all'
+       END AS grp
+FROM incs i
+LEFT JOIN attributed a ON a.incident_id = i.id
+LEFT JOIN prod p ON p.id = a.deployment_id;
+
+CREATE OR REPLACE TEMP TABLE group_keys AS
+SELECT grp FROM deploys WHERE in_window
+UNION
+SELECT grp FROM incs_grouped WHERE in_window
+UNION
+SELECT 'all' WHERE getvariable('group_by') = '';
