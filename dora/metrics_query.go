@@ -252,4 +252,3 @@ func (n nullFloat) Scan(src any) error {
 	*n.f = f.Float64
 	return nil
 }
-
