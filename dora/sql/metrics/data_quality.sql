@@ -17,8 +17,8 @@ WITH facts AS (
     FROM deploys WHERE in_window
 )
 SELECT GROUPING(grp, period) AS scope, grp, period,
-       sum(without_commits)::BIGINT, sum(negative)::BIGINT, sum(unattributed)::BIGINT,
-       sum(unresolved)::BIGINT, sum(failed_attempts)::BIGINT, sum(non_production)::BIGINT,
-       sum(no_record)::BIGINT, sum(no_pr)::BIGINT, sum(broken)::BIGINT
+       coalesce(sum(without_commits), 0)::BIGINT, coalesce(sum(negative), 0)::BIGINT, coalesce(sum(unattributed), 0)::BIGINT,
+       coalesce(sum(unresolved), 0)::BIGINT, coalesce(sum(failed_attempts), 0)::BIGINT, coalesce(sum(non_production), 0)::BIGINT,
+       coalesce(sum(no_record), 0)::BIGINT, coalesce(sum(no_pr), 0)::BIGINT, coalesce(sum(broken), 0)::BIGINT
 FROM facts
 GROUP BY GROUPING SETS ((), (grp), (grp, period));

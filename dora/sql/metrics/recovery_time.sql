@@ -5,9 +5,9 @@
 SELECT GROUPING(p.grp, p.period) AS scope, p.grp, p.period,
        count(f.restored_at) AS n,
        count(*) - count(f.restored_at) AS open,
-       quantile_cont(greatest(f.recovery_raw, 0), 0.5) AS median,
-       quantile_cont(greatest(f.recovery_raw, 0), 0.75) AS p75,
-       quantile_cont(greatest(f.recovery_raw, 0), 0.9) AS p90
+       quantile_cont(f.recovery_seconds, 0.5) AS median,
+       quantile_cont(f.recovery_seconds, 0.75) AS p75,
+       quantile_cont(f.recovery_seconds, 0.9) AS p90
 FROM failures f JOIN prod p ON p.id = f.deployment_id
 WHERE p.in_window AND NOT p.rollback
 GROUP BY GROUPING SETS ((), (p.grp), (p.grp, p.period));

@@ -24,7 +24,7 @@ WITH firsts AS (
     FROM recs r JOIN pull_requests pr ON pr.repo = r.repo AND pr.number = r.pull_request
     WHERE r.sha IS DISTINCT FROM pr.merge_sha
 ), squashed AS (
-    SELECT r.service, r.repo, r.sha, arg_min(pr.number, pr.first_commit_at) AS number,
+    SELECT r.service, r.repo, r.sha, min(pr.number) AS number,
            min(pr.first_commit_at) AS first_commit_at
     FROM recs r JOIN pull_requests pr ON pr.repo = r.repo AND pr.merge_sha = r.sha
     WHERE NOT EXISTS (SELECT 1 FROM own_shipped o WHERE o.service = r.service AND o.repo = r.repo AND o.number = pr.number)
@@ -48,5 +48,6 @@ WITH firsts AS (
 )
 SELECT *,
        epoch(deployed_at) - epoch(started_at) < 0 AS negative,
-       greatest(epoch(deployed_at) - epoch(started_at), 0) AS lead_seconds
+       -- CASE, not greatest(): greatest() would turn an unknown start into 0
+       CASE WHEN epoch(deployed_at) - epoch(started_at) < 0 THEN 0 ELSE epoch(deployed_at) - epoch(started_at) END AS lead_seconds
 FROM started;

@@ -35,9 +35,14 @@ WITH reasons AS (
     SELECT deployment_id, list(DISTINCT reason ORDER BY reason) AS reasons,
            min(remediated_by) AS remediated_by, min(remediated_at) AS remediated_at
     FROM reasons GROUP BY deployment_id
+), restored AS (
+    SELECT g.deployment_id, g.reasons, coalesce(ir.incidents, []) AS incidents, g.remediated_by,
+           CASE WHEN ir.deployment_id IS NOT NULL THEN ir.restored_at ELSE g.remediated_at END AS restored_at,
+           p.finished_at
+    FROM grouped g JOIN prod p ON p.id = g.deployment_id
+    LEFT JOIN incident_restore ir ON ir.deployment_id = g.deployment_id
 )
-SELECT g.deployment_id, g.reasons, coalesce(ir.incidents, []) AS incidents, g.remediated_by,
-       CASE WHEN ir.deployment_id IS NOT NULL THEN ir.restored_at ELSE g.remediated_at END AS restored_at,
-       epoch(CASE WHEN ir.deployment_id IS NOT NULL THEN ir.restored_at ELSE g.remediated_at END) - epoch(p.finished_at) AS recovery_raw
-FROM grouped g JOIN prod p ON p.id = g.deployment_id
-LEFT JOIN incident_restore ir ON ir.deployment_id = g.deployment_id;
+-- Recovery is clamped at 0 and NULL while open (a CASE, since greatest() would turn NULL into 0).
+SELECT *,
+       CASE WHEN epoch(restored_at) - epoch(finished_at) < 0 THEN 0 ELSE epoch(restored_at) - epoch(finished_at) END AS recovery_seconds
+FROM restored;
