@@ -1,0 +1,86 @@
+package doratest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/dorareport/dorareport/dora"
+)
+
+// benchDeployments is the size of the benchmarked org: DORAREPORT_BENCH_DEPLOYMENTS successful
+// production deployments (about ten commits each), 50000 unless set.
+func benchDeployments(b *testing.B) int {
+	n := 50000
+	if v := os.Getenv("DORAREPORT_BENCH_DEPLOYMENTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			b.Fatalf("DORAREPORT_BENCH_DEPLOYMENTS=%q: want a positive number", v)
+		}
+	}
+	return n
+}
+
+// BenchmarkIngest generates a Scaled org into a new DuckDB file and reports the rows written
+// per second, the warehouse's ingest throughput under the generator.
+func BenchmarkIngest(b *testing.B) {
+	org := Scaled(benchDeployments(b))
+	ctx := context.Background()
+	var rows int
+	var elapsed time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := dora.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		stats, err := Generate(ctx, db, org)
+		if err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		rows += stats.Rows()
+		b.StopTimer()
+		if i == 0 {
+			b.Logf("%+v", stats)
+		}
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
+	b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
+}
+
+// discard counts records and keeps none: it measures the generator alone.
+type discard struct{ stats Stats }
+
+func (d *discard) Deployment(dora.Deployment) error   { d.stats.Deployments++; return nil }
+func (d *discard) Commit(dora.Commit) error           { d.stats.Commits++; return nil }
+func (d *discard) PullRequest(dora.PullRequest) error { d.stats.PullRequests++; return nil }
+func (d *discard) Incident(dora.Incident) error       { d.stats.Incidents++; return nil }
+func (d *discard) Service(dora.Service) error         { d.stats.Services++; return nil }
+
+// BenchmarkGenerate measures the generator without the warehouse, to tell the two costs apart.
+func BenchmarkGenerate(b *testing.B) {
+	o := Scaled(benchDeployments(b)).withDefaults()
+	repos := o.layout()
+	var rows int
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		out := &discard{}
+		for _, r := range repos {
+			if err := o.generateRepo(out, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rows += out.stats.Rows()
+	}
+	b.ReportMetric(float64(rows)/time.Since(start).Seconds(), "rows/s")
+}
