@@ -92,6 +92,7 @@ func (a *analysis) setVariables(ctx context.Context) error {
 		{"prod_envs", sqlList(prodEnvs)},
 		{"remediation_labels", sqlList(lower(d.RemediationLabels))},
 		{"remediation_prefixes", sqlList(lower(d.RemediationTitlePrefixes))},
+		{"histogram_bounds", sqlFloats(histogram.bounds)},
 	}
 	for _, v := range vars {
 		if _, err := a.conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %s", v.name, v.value)); err != nil {
@@ -126,6 +127,11 @@ func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 
 func sqlTime(t time.Time) string {
 	return "TIMESTAMPTZ " + sqlString(t.UTC().Format("2006-01-02 15:04:05.999999Z07:00"))
+}
+
+func sqlFloats(xs []float64) string {
+	b, _ := json.Marshal(xs)
+	return sqlString(string(b)) + "::JSON::DOUBLE[]"
 }
 
 func sqlList(xs []string) string {

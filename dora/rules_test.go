@@ -63,14 +63,15 @@ func (w *world) incident(id string, started, resolved time.Time, causedBy string
 	w.incidents = append(w.incidents, dora.Incident{ID: id, Service: "api", StartedAt: started, ResolvedAt: resolved, CausedBy: causedBy})
 }
 
-func (w *world) metrics(q dora.Query) *dora.Metrics {
+// open writes the world into a new warehouse file.
+func (w *world) open() *dora.DB {
 	w.t.Helper()
 	ctx := context.Background()
 	db, err := dora.Open(ctx, filepath.Join(w.t.TempDir(), "world.duckdb"))
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	defer db.Close()
+	w.t.Cleanup(func() { db.Close() })
 	if err := db.SetServices(ctx, w.services); err != nil {
 		w.t.Fatal(err)
 	}
@@ -100,13 +101,20 @@ func (w *world) metrics(q dora.Query) *dora.Metrics {
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	return db
+}
+
+// metrics computes q over the world; the window defaults to the four weeks from monday and the
+// minimum sample to 1, so that levels show on tiny worlds.
+func (w *world) metrics(q dora.Query) *dora.Metrics {
+	w.t.Helper()
 	if q.Since.IsZero() {
 		q.Since, q.Until = monday, monday.AddDate(0, 0, 28)
 	}
 	if q.Definitions.MinSample == 0 {
 		q.Definitions.MinSample = 1
 	}
-	m, err := db.Metrics(ctx, q)
+	m, err := w.open().Metrics(context.Background(), q)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -1,0 +1,23 @@
+-- Lead time broken into stages, per pull request whose changes were first deployed in the window:
+-- coding (first commit -> PR opened), review (PR opened -> merged) and deploy (merged -> first
+-- deployment of any of its changes). Each stage is clamped at 0 and needs both its ends.
+WITH deployed AS (
+    SELECT c.repo, c.pr_number AS number, min(c.deployed_at) AS deployed_at, min(c.started_at) AS first_change_at
+    FROM changes c
+    WHERE c.in_window AND c.has_record AND NOT c.merge_commit AND c.pr_number IS NOT NULL
+    GROUP BY ALL
+), stages AS (
+    SELECT epoch(pr.created_at) - epoch(coalesce(pr.first_commit_at, d.first_change_at)) AS coding,
+           epoch(pr.merged_at) - epoch(pr.created_at) AS review,
+           epoch(d.deployed_at) - epoch(pr.merged_at) AS deploy
+    FROM deployed d JOIN pull_requests pr ON pr.repo = d.repo AND pr.number = d.number
+), clamped AS (
+    SELECT CASE WHEN coding < 0 THEN 0 ELSE coding END AS coding,
+           CASE WHEN review < 0 THEN 0 ELSE review END AS review,
+           CASE WHEN deploy < 0 THEN 0 ELSE deploy END AS deploy
+    FROM stages
+)
+SELECT count(coding), quantile_cont(coding, 0.5), quantile_cont(coding, 0.75), quantile_cont(coding, 0.9),
+       count(review), quantile_cont(review, 0.5), quantile_cont(review, 0.75), quantile_cont(review, 0.9),
+       count(deploy), quantile_cont(deploy, 0.5), quantile_cont(deploy, 0.75), quantile_cont(deploy, 0.9)
+FROM clamped;
