@@ -1,0 +1,149 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	gh "github.com/google/go-github/v60/github"
+
+	"github.com/dorareport/dorareport/dora"
+)
+
+// A batch is what one transaction stores: deployments with the commits they shipped and the
+// pull requests those commits came from.
+type batch struct {
+	deployments []dora.Deployment
+	commits     []dora.Commit
+	pulls       []dora.PullRequest
+}
+
+// ship stores the candidates oldest first, in batches, each successful one with the range it
+// shipped: the compare from the previous successful deployment of its environment. The state
+// advances with each batch; the list ETags are kept only with the last one, so that a run
+// interrupted in between lists the rest again.
+func (r *repoSync) ship(ctx context.Context, cands []candidate, lists map[string]string) error {
+	if len(cands) == 0 && maps.Equal(lists, r.st.Lists) {
+		return nil
+	}
+	for start := 0; start < len(cands) || start == 0; start += batchSize {
+		end := min(start+batchSize, len(cands))
+		next := r.st.clone()
+		var b batch
+		for _, c := range cands[start:end] {
+			d := c.dep
+			if d.Status == dora.StatusSuccess {
+				if err := r.shipped(ctx, &d, &b); err != nil {
+					return err
+				}
+			}
+			b.deployments = append(b.deployments, d)
+			next.Through = max(next.Through, c.key)
+			if c.final {
+				delete(next.Pending, c.key)
+			} else {
+				next.Pending[c.key] = c.etag
+			}
+		}
+		if end == len(cands) {
+			maps.Copy(next.Lists, lists)
+		}
+		err := r.write(ctx, next, func(w *dora.Writer) error {
+			for _, d := range b.deployments {
+				if err := w.Deployment(d); err != nil {
+					return err
+				}
+			}
+			for _, c := range b.commits {
+				if err := w.Commit(c); err != nil {
+					return err
+				}
+			}
+			for _, p := range b.pulls {
+				if err := w.PullRequest(p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range b.deployments {
+			r.stored[d.ID] = d
+		}
+	}
+	return nil
+}
+
+// shipped sets d.Commits to the range d shipped, fetching it (with its commits and the first
+// commit times of squash-merged pull requests) unless it is stored already. The first deployment
+// of an environment has no previous one: its range stays unknown.
+func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) error {
+	defer func() { r.remember(*d) }()
+	if old, ok := r.stored[d.ID]; ok && old.Commits != nil && old.SHA == d.SHA && old.Status == dora.StatusSuccess {
+		d.Commits = old.Commits
+		return nil
+	}
+	prev, ok := r.previous(*d)
+	if !ok {
+		return nil
+	}
+	if prev.SHA == d.SHA {
+		d.Commits = []string{}
+		return nil
+	}
+	key := rangeKey(prev.SHA, d.SHA)
+	if shas, ok := r.ranges[key]; ok {
+		d.Commits = shas
+		return nil
+	}
+	shas := []string{}
+	for page := 1; page != 0; {
+		cmp, resp, err := r.s.client.Repositories.CompareCommits(ctx, r.owner, r.name, prev.SHA, d.SHA, &gh.ListOptions{PerPage: 100, Page: page})
+		if err != nil {
+			return r.s.fail(fmt.Sprintf("compare %.12s...%.12s of", prev.SHA, d.SHA), r.repo, err)
+		}
+		for _, rc := range cmp.Commits {
+			c, err := r.commit(ctx, rc, b)
+			if err != nil {
+				return err
+			}
+			shas = append(shas, c.SHA)
+			b.commits = append(b.commits, c)
+		}
+		page = resp.NextPage
+	}
+	r.ranges[key] = shas
+	d.Commits = shas
+	return nil
+}
+
+// commit maps a commit of a compare, linking it to the pull request it merged. A commit with one
+// parent that is a pull request's merge sha is a squash or rebase merge: its lead time starts at
+// the pull request's first commit, which costs one request, once per pull request.
+func (r *repoSync) commit(ctx context.Context, rc *gh.RepositoryCommit, b *batch) (dora.Commit, error) {
+	c := dora.Commit{Repo: r.repo, SHA: rc.GetSHA(), Parents: []string{},
+		AuthoredAt:  firstTime(rc.GetCommit().GetAuthor().GetDate().Time, rc.GetCommit().GetCommitter().GetDate().Time),
+		CommittedAt: rc.GetCommit().GetCommitter().GetDate().UTC()}
+	for _, p := range rc.Parents {
+		c.Parents = append(c.Parents, p.GetSHA())
+	}
+	pr, ok := r.pulls[c.SHA]
+	if !ok {
+		return c, nil
+	}
+	c.PullRequest = pr.Number
+	if len(c.Parents) == 1 && pr.FirstCommitAt.IsZero() {
+		first, err := r.firstCommitAt(ctx, pr.Number)
+		if err != nil {
+			return c, err
+		}
+		if !first.IsZero() {
+			pr.FirstCommitAt = first
+			r.pulls[c.SHA] = pr
+			b.pulls = append(b.pulls, pr)
+		}
+	}
+	return c, nil
+}

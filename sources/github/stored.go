@@ -1,0 +1,95 @@
+package github
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/dorareport/dorareport/dora"
+)
+
+// The collector reads back what it stored earlier (read-only, through db.SQL) to find the
+// previous successful deployment of an environment, to tell which compare ranges it already
+// holds, and to keep what it learnt about pull requests when GitHub lists them again.
+
+// storedDeployments returns the deployments of repo this source stored, by id.
+func storedDeployments(ctx context.Context, db *dora.DB, repo string) (map[string]dora.Deployment, error) {
+	rows, err := db.SQL().QueryContext(ctx, `SELECT id, environment, status, sha, started_at, finished_at,
+		CASE WHEN commits IS NULL THEN NULL ELSE to_json(commits)::VARCHAR END, coalesce(url, '')
+		FROM deployments WHERE source = 'github' AND repo = ?`, repo)
+	if err != nil {
+		return nil, fmt.Errorf("github: read stored deployments of %s: %w", repo, err)
+	}
+	defer rows.Close()
+	out := map[string]dora.Deployment{}
+	for rows.Next() {
+		d := dora.Deployment{Repo: repo, Source: "github"}
+		var started, finished sql.NullTime
+		var commits sql.NullString
+		var status string
+		if err := rows.Scan(&d.ID, &d.Environment, &status, &d.SHA, &started, &finished, &commits, &d.URL); err != nil {
+			return nil, fmt.Errorf("github: read stored deployments of %s: %w", repo, err)
+		}
+		d.Status = dora.Status(status)
+		d.StartedAt, d.FinishedAt = utc(started), utc(finished)
+		if commits.Valid {
+			d.Commits = []string{}
+			if err := json.Unmarshal([]byte(commits.String), &d.Commits); err != nil {
+				return nil, fmt.Errorf("github: read stored deployments of %s: %w", repo, err)
+			}
+		}
+		out[d.ID] = d
+	}
+	return out, rows.Err()
+}
+
+// storedPulls returns the merged pull requests of repo, by merge sha.
+func storedPulls(ctx context.Context, db *dora.DB, repo string) (map[string]dora.PullRequest, error) {
+	rows, err := db.SQL().QueryContext(ctx, `SELECT number, coalesce(title, ''), to_json(coalesce(labels, []))::VARCHAR,
+		created_at, merged_at, merge_sha, first_commit_at, coalesce(url, '')
+		FROM pull_requests WHERE repo = ? AND merge_sha IS NOT NULL`, repo)
+	if err != nil {
+		return nil, fmt.Errorf("github: read stored pull requests of %s: %w", repo, err)
+	}
+	defer rows.Close()
+	out := map[string]dora.PullRequest{}
+	for rows.Next() {
+		p := dora.PullRequest{Repo: repo}
+		var labels string
+		var created, merged, first sql.NullTime
+		if err := rows.Scan(&p.Number, &p.Title, &labels, &created, &merged, &p.MergeSHA, &first, &p.URL); err != nil {
+			return nil, fmt.Errorf("github: read stored pull requests of %s: %w", repo, err)
+		}
+		if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
+			return nil, fmt.Errorf("github: read stored pull requests of %s: %w", repo, err)
+		}
+		if len(p.Labels) == 0 {
+			p.Labels = nil
+		}
+		p.CreatedAt, p.MergedAt, p.FirstCommitAt = utc(created), utc(merged), utc(first)
+		out[p.MergeSHA] = p
+	}
+	return out, rows.Err()
+}
+
+// serviceOf returns the configured service that owns repo, or the repository's own name.
+func serviceOf(ctx context.Context, db *dora.DB, repo string) (string, error) {
+	var name string
+	err := db.SQL().QueryRowContext(ctx, `SELECT name FROM services WHERE list_contains(repos, ?) ORDER BY name LIMIT 1`, repo).Scan(&name)
+	if err == sql.ErrNoRows {
+		return repo, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("github: read services: %w", err)
+	}
+	return name, nil
+}
+
+func utc(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
