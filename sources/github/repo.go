@@ -25,7 +25,7 @@ type repoSync struct {
 
 // batchSize is how many deployments are committed together: small enough that an interrupted
 // run loses little, large enough that transactions do not dominate.
-const batchSize = 25
+const batchSize = 50
 
 func (s *Source) collectRepo(ctx context.Context, db *dora.DB, repo string) error {
 	owner, name, _ := strings.Cut(repo, "/")
@@ -102,7 +102,13 @@ func (r *repoSync) remember(d dora.Deployment) {
 func (r *repoSync) write(ctx context.Context, next *repoState, fn func(*dora.Writer) error) error {
 	r.s.writeMu.Lock()
 	defer r.s.writeMu.Unlock()
-	err := r.db.Write(ctx, func(w *dora.Writer) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// A batch is small and is committed whole once begun: cancelling it half-way would only
+	// throw away requests already paid for, and an aborted DuckDB transaction can outlive its
+	// connection's return to the pool.
+	err := r.db.Write(context.WithoutCancel(ctx), func(w *dora.Writer) error {
 		if err := fn(w); err != nil {
 			return err
 		}
