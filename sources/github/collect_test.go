@@ -136,7 +136,7 @@ func TestCollectHandmade(t *testing.T) {
 		}
 	}
 	t.Run("inactive_status_does_not_undo_a_success", func(t *testing.T) {
-		if d := deps["acme/api/deployments/1"]; !d.FinishedAt.Equal(t0.Add(92*time.Minute)) {
+		if d := deps["acme/api/deployments/1"]; !d.FinishedAt.Equal(t0.Add(92 * time.Minute)) {
 			t.Errorf("d1 finished at %v; want the success status time %v", d.FinishedAt, t0.Add(92*time.Minute))
 		}
 	})
