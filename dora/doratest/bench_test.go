@@ -25,12 +25,13 @@ func benchDeployments(b *testing.B) int {
 }
 
 // BenchmarkIngest generates a Scaled org into a new DuckDB file and reports the rows written
-// per second, the warehouse's ingest throughput under the generator.
+// per second of wall time and of CPU time (the warehouse's ingest throughput under the
+// generator) and the process's peak resident memory.
 func BenchmarkIngest(b *testing.B) {
 	org := Scaled(benchDeployments(b))
 	ctx := context.Background()
 	var rows int
-	var elapsed time.Duration
+	var elapsed, cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		db, err := dora.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
@@ -39,11 +40,14 @@ func BenchmarkIngest(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
+		cpu0, _ := usage()
 		stats, err := Generate(ctx, db, org)
 		if err != nil {
 			b.Fatal(err)
 		}
 		elapsed += time.Since(start)
+		cpu1, _ := usage()
+		cpu += cpu1 - cpu0
 		rows += stats.Rows()
 		b.StopTimer()
 		if i == 0 {
@@ -56,6 +60,10 @@ func BenchmarkIngest(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
 	b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
+	if _, peak := usage(); cpu > 0 {
+		b.ReportMetric(float64(rows)/cpu.Seconds(), "rows/cpu-s")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-rss-MiB")
+	}
 }
 
 // discard counts records and keeps none: it measures the generator alone.

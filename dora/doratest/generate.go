@@ -43,21 +43,28 @@ func Generate(ctx context.Context, db *dora.DB, org Org) (Stats, error) {
 	if !o.End.After(o.Start) {
 		return Stats{}, fmt.Errorf("generate: %w: end %s is not after start %s", dora.ErrInvalid, o.End.Format(time.RFC3339), o.Start.Format(time.RFC3339))
 	}
-	repos := o.layout()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the producer when writing fails
+	batches, free := o.produce(ctx, o.layout())
 	var total Stats
-	for next := 0; next < len(repos); {
+	for more := true; more; {
 		var chunk Stats
-		done := next
 		err := db.Write(ctx, func(w *dora.Writer) error {
 			out := &counter{sink: w, stats: &chunk}
-			for done < len(repos) && chunk.Deployments < o.ChunkDeployments {
-				if err := ctx.Err(); err != nil {
-					return err
+			for chunk.Deployments < o.ChunkDeployments {
+				b, ok := <-batches
+				if !ok {
+					more = false
+					return ctx.Err()
 				}
-				if err := o.generateRepo(out, repos[done]); err != nil {
-					return fmt.Errorf("generate %s: %w", repos[done].name, err)
+				err := b.err
+				if err == nil {
+					err = b.replay(out)
 				}
-				done++
+				if err != nil {
+					return fmt.Errorf("generate %s: %w", b.repo.name, err)
+				}
+				free <- b
 			}
 			return nil
 		})
@@ -65,7 +72,6 @@ func Generate(ctx context.Context, db *dora.DB, org Org) (Stats, error) {
 			return total, err
 		}
 		total.add(chunk)
-		next = done
 	}
 	return total, nil
 }
