@@ -7,7 +7,14 @@ require (
 	github.com/google/go-github/v60 v60.0.0
 )
 
-require github.com/google/go-querystring v1.1.0 // indirect
+require (
+	github.com/google/go-querystring v1.2.0 // indirect
+	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
+	gitlab.com/gitlab-org/api/client-go v1.46.0
+	golang.org/x/oauth2 v0.34.0 // indirect
+	golang.org/x/time v0.14.0 // indirect
+)
 
 require (
 	github.com/apache/arrow-go/v18 v18.5.1 // indirect

@@ -1,0 +1,90 @@
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/dorareport/dorareport/sources/internal/httpx"
+)
+
+// perPage is GitLab's largest page.
+const perPage = 100
+
+// A pageFunc asks for one page of a list: page is the offset page number (1 first); opts carry
+// the context and, for keyset lists, the parameters of the next page.
+type pageFunc[T any] func(page int64, opts ...gl.RequestOptionFunc) ([]T, *gl.Response, error)
+
+// walk reads every page of a list, handing each page's items to each as it arrives. It follows
+// X-Next-Page, or the Link rel="next" of keyset pagination, and never the totals, which GitLab
+// leaves out on large collections. The first page is sent conditionally on etag; when GitLab
+// answers 304 the list is unchanged and nothing is handed on. It returns the ETag worth keeping:
+// the first page's, when that page was the only one (a longer list can grow beyond its first
+// page without changing it).
+func walk[T any](ctx context.Context, etag string, list pageFunc[T], each func([]T) error) (string, error) {
+	page := int64(1)
+	var keyset gl.RequestOptionFunc
+	keep := ""
+	for n := 0; ; n++ {
+		pctx := ctx
+		if n == 0 {
+			pctx = httpx.IfNoneMatch(ctx, etag)
+		}
+		opts := []gl.RequestOptionFunc{gl.WithContext(pctx)}
+		if keyset != nil {
+			opts = append(opts, keyset)
+		}
+		items, resp, err := list(page, opts...)
+		if n == 0 && errors.Is(httpx.Clean(err), httpx.ErrNotModified) {
+			return etag, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if err := each(items); err != nil {
+			return "", err
+		}
+		if next, ok := httpx.NextPage(resp.Header); ok {
+			page = int64(next)
+			continue
+		}
+		if link := httpx.NextLink(resp.Header); link != "" {
+			keyset = gl.WithKeysetPaginationParameters(link)
+			continue
+		}
+		if n == 0 {
+			keep = httpx.ETag(resp.Header)
+		}
+		return keep, nil
+	}
+}
+
+// overlap is how far before its cursor a list by updated_at is read again, so that items
+// updated in the same second as the last one stored are not missed whichever way GitLab
+// compares updated_after; items read twice are recognised as unchanged and not written again.
+const overlap = time.Second
+
+// after returns the updated_after of a list: the cursor less the overlap, else since, else nil
+// (everything).
+func after(c cursor, since time.Time) *time.Time {
+	switch {
+	case !c.Updated.IsZero():
+		t := c.Updated.Add(-overlap).UTC()
+		return &t
+	case !since.IsZero():
+		t := since.UTC()
+		return &t
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func utc(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}

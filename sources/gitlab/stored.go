@@ -1,0 +1,119 @@
+package gitlab
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/dorareport/dorareport/dora"
+)
+
+// The collector reads back what it stored earlier (read-only, through db.SQL) to order the
+// successful deployments of each environment, to tell which deployments changed, and to keep
+// the first commit times of merge requests it already asked for.
+
+// storedDeployments returns the deployments of repo this source stored, by id.
+func storedDeployments(ctx context.Context, db *dora.DB, repo string) (map[string]dora.Deployment, error) {
+	rows, err := db.SQL().QueryContext(ctx, `SELECT id, environment, coalesce(tier, ''), status, sha, started_at, finished_at,
+		CASE WHEN commits IS NULL THEN NULL ELSE to_json(commits)::VARCHAR END, coalesce(url, ''), source
+		FROM deployments WHERE repo = ? AND (source = 'gitlab' OR source LIKE 'gitlab:%')`, repo)
+	if err != nil {
+		return nil, fmt.Errorf("gitlab: read stored deployments of %s: %w", repo, err)
+	}
+	defer rows.Close()
+	out := map[string]dora.Deployment{}
+	for rows.Next() {
+		d := dora.Deployment{Repo: repo}
+		var started, finished sql.NullTime
+		var commits sql.NullString
+		var status string
+		if err := rows.Scan(&d.ID, &d.Environment, &d.Tier, &status, &d.SHA, &started, &finished, &commits, &d.URL, &d.Source); err != nil {
+			return nil, fmt.Errorf("gitlab: read stored deployments of %s: %w", repo, err)
+		}
+		d.Status = dora.Status(status)
+		d.StartedAt, d.FinishedAt = nullUTC(started), nullUTC(finished)
+		if commits.Valid {
+			d.Commits = []string{}
+			if err := json.Unmarshal([]byte(commits.String), &d.Commits); err != nil {
+				return nil, fmt.Errorf("gitlab: read stored deployments of %s: %w", repo, err)
+			}
+		}
+		out[d.ID] = d
+	}
+	return out, rows.Err()
+}
+
+// storedFirstCommits returns the first commit times of repo's merge requests that have one, by
+// iid.
+func storedFirstCommits(ctx context.Context, db *dora.DB, repo string) (map[int64]time.Time, error) {
+	rows, err := db.SQL().QueryContext(ctx, `SELECT number, first_commit_at FROM pull_requests WHERE repo = ? AND first_commit_at IS NOT NULL`, repo)
+	if err != nil {
+		return nil, fmt.Errorf("gitlab: read stored merge requests of %s: %w", repo, err)
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var iid int64
+		var first time.Time
+		if err := rows.Scan(&iid, &first); err != nil {
+			return nil, fmt.Errorf("gitlab: read stored merge requests of %s: %w", repo, err)
+		}
+		out[iid] = first.UTC()
+	}
+	return out, rows.Err()
+}
+
+// storedMergeSHAs returns the merge (or squash) commit of each of repo's merged merge requests,
+// to link shipped commits to the merge request that merged them.
+func storedMergeSHAs(ctx context.Context, db *dora.DB, repo string) (map[string]int64, error) {
+	rows, err := db.SQL().QueryContext(ctx, `SELECT merge_sha, number FROM pull_requests WHERE repo = ? AND merge_sha IS NOT NULL`, repo)
+	if err != nil {
+		return nil, fmt.Errorf("gitlab: read stored merge requests of %s: %w", repo, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var sha string
+		var iid int64
+		if err := rows.Scan(&sha, &iid); err != nil {
+			return nil, fmt.Errorf("gitlab: read stored merge requests of %s: %w", repo, err)
+		}
+		out[sha] = iid
+	}
+	return out, rows.Err()
+}
+
+// serviceOf returns the one configured service that lists repo, else the repository itself: the
+// rule the warehouse applies to deployments, applied here to incidents, which carry no
+// repository of their own.
+func serviceOf(ctx context.Context, db *dora.DB, repo string) (string, error) {
+	var names []string
+	rows, err := db.SQL().QueryContext(ctx, `SELECT name FROM services WHERE list_contains(repos, ?) ORDER BY name`, repo)
+	if err != nil {
+		return "", fmt.Errorf("gitlab: read services: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return "", fmt.Errorf("gitlab: read services: %w", err)
+		}
+		names = append(names, name)
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("gitlab: read services: %w", err)
+	}
+	if len(names) == 1 {
+		return names[0], nil
+	}
+	return repo, nil
+}
+
+func nullUTC(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
