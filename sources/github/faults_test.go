@@ -57,6 +57,23 @@ func TestFaults(t *testing.T) {
 			t.Errorf("d3 ships %v after the retry; want 3 commits", d.Commits)
 		}
 	})
+	t.Run("a_range_GitHub_cannot_compare_stays_unknown_and_the_rest_is_collected", func(t *testing.T) {
+		repo := handmade()
+		repo.Deployments[2].SHA = githubtest.SHA("force-pushed away") // d3, between d1 and d4
+		f := newFake(t, repo)
+		db := openDB(t)
+		collect(t, context.Background(), source(f, "acme/api"), db)
+		deps := deployments(t, db)
+		if d := deps["acme/api/deployments/3"]; d.Commits != nil || d.Status != dora.StatusSuccess {
+			t.Errorf("d3 = %s shipping %v; want success with an unknown range", d.Status, d.Commits)
+		}
+		if d := deps["acme/api/deployments/4"]; d.Commits != nil {
+			t.Errorf("d4 follows the unknown sha and ships %v; want unknown", d.Commits)
+		}
+		if n := len(incidents(t, db)); n != 2 {
+			t.Errorf("stored %d incidents; the collection should go on past the range", n)
+		}
+	})
 	t.Run("401_is_an_auth_error_naming_the_variable_without_the_token", func(t *testing.T) {
 		f := newFake(t, handmade())
 		db := openDB(t)

@@ -84,6 +84,9 @@ func (r *repoSync) listMerged(ctx context.Context, fresh *[]dora.PullRequest, up
 // page of commits (GitHub lists them oldest first).
 func (r *repoSync) firstCommitAt(ctx context.Context, number int64) (time.Time, error) {
 	commits, _, err := r.s.client.PullRequests.ListCommits(ctx, r.owner, r.name, int(number), &gh.ListOptions{PerPage: 100})
+	if gone(err) {
+		return time.Time{}, nil
+	}
 	if err != nil {
 		return time.Time{}, r.s.fail(fmt.Sprintf("list commits of pull request #%d of", number), r.repo, err)
 	}

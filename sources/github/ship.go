@@ -2,12 +2,15 @@ package github
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/httpx"
 )
 
 // A batch is what one transaction stores: deployments with the commits they shipped and the
@@ -101,6 +104,13 @@ func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) er
 	shas := []string{}
 	for page := 1; page != 0; {
 		cmp, resp, err := r.s.client.Repositories.CompareCommits(ctx, r.owner, r.name, prev.SHA, d.SHA, &gh.ListOptions{PerPage: 100, Page: page})
+		if gone(err) {
+			// A sha rewritten away by a force push cannot be compared; the range stays unknown
+			// (and is counted in data quality) rather than stopping the collection for good.
+			r.s.log.Warn("compare range unavailable; the deployment's commits stay unknown", "repo", r.repo,
+				"deployment", d.ID, "base", prev.SHA, "head", d.SHA, "err", httpx.Clean(err))
+			return nil
+		}
 		if err != nil {
 			return r.s.fail(fmt.Sprintf("compare %.12s...%.12s of", prev.SHA, d.SHA), r.repo, err)
 		}
@@ -146,4 +156,11 @@ func (r *repoSync) commit(ctx context.Context, rc *gh.RepositoryCommit, b *batch
 		}
 	}
 	return c, nil
+}
+
+// gone reports an answer saying the thing asked for does not exist (404) or cannot be computed
+// (422), as GitHub says of commits that are no longer in the repository.
+func gone(err error) bool {
+	var se *httpx.StatusError
+	return errors.As(err, &se) && (se.Status == http.StatusNotFound || se.Status == http.StatusUnprocessableEntity)
 }
