@@ -12,12 +12,12 @@ import (
 	"github.com/dorareport/dorareport/sources/internal/httpx"
 )
 
-// pageLimit is the largest page PagerDuty serves, and maxOffset the end of what classic
-// (offset) pagination reaches: offset + limit may not exceed 10,000.
-const (
-	pageLimit = 100
-	maxOffset = 10000
-)
+// pageLimit is the largest page PagerDuty serves.
+const pageLimit = 100
+
+// maxOffset is the end of what classic (offset) pagination reaches: offset + limit may not
+// exceed 10,000. A variable so that a test can reach it with a handful of records.
+var maxOffset = 10000
 
 // get sends GET path?query and decodes the JSON answer into out.
 func (s *Source) get(ctx context.Context, path string, query url.Values, out any) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,9 +19,15 @@ func TestCollectMapsTheVendorIncident(t *testing.T) {
 	f := newFakePD(t)
 	f.add(vendorIncident(t))
 	db := openDB(t)
-	src := pagerduty.New(f.config(at("2015-10-01T00:00:00Z"), at("2015-10-08T00:00:00Z")))
+	cfg := f.config(at("2015-10-01T00:00:00Z"), at("2015-10-08T00:00:00Z"))
+	var progress strings.Builder
+	cfg.Progress = &progress
+	src := pagerduty.New(cfg)
 	if err := src.Collect(context.Background(), db); err != nil {
 		t.Fatal(err)
+	}
+	if got := progress.String(); !strings.Contains(got, "pagerduty: mail through 2015-10-08, 1 incidents, ") || !strings.HasSuffix(got, "\n") {
+		t.Errorf("progress %q", got)
 	}
 	got := incidents(t, db)["pagerduty/PT4KHLK"]
 	want := dora.Incident{ID: "pagerduty/PT4KHLK", Service: "mail", Title: "The server is on fire.", Severity: "P2",
@@ -199,12 +206,21 @@ func TestCollectSkipsUnmappedServices(t *testing.T) {
 	f.add(incident(t, "PMINE", serviceID, at("2024-01-02T10:00:00Z"), at("2024-01-02T11:00:00Z")),
 		incident(t, "POTHER", "PUNMAPD", at("2024-01-02T10:00:00Z"), at("2024-01-02T11:00:00Z")))
 	db := openDB(t)
-	if err := pagerduty.New(f.config(at("2024-01-01T00:00:00Z"), at("2024-01-10T00:00:00Z"))).Collect(context.Background(), db); err != nil {
+	cfg := f.config(at("2024-01-01T00:00:00Z"), at("2024-01-10T00:00:00Z"))
+	var log strings.Builder
+	cfg.Logger = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if err := pagerduty.New(cfg).Collect(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
 	got := incidents(t, db)
 	if _, ok := got["pagerduty/POTHER"]; ok || len(got) != 1 {
 		t.Errorf("stored %v, want only the mapped service's incident", got)
+	}
+	if !strings.Contains(log.String(), `msg="skipped incidents of unmapped PagerDuty services" count=1`) {
+		t.Errorf("debug log does not count the skipped incident:\n%s", log.String())
+	}
+	if strings.Contains(log.String(), token) {
+		t.Error("the token appears in the log")
 	}
 }
 
