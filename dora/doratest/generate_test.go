@@ -132,12 +132,14 @@ func TestDemoOrgContainsEveryPhenomenon(t *testing.T) {
 		}
 	}
 	for name, query := range map[string]string{
-		"authored_after_committed":      `SELECT count(*) FROM commits WHERE authored_at > committed_at`,
-		"deployment_sha_unknown":        `SELECT count(*) FROM deployments d WHERE NOT EXISTS (SELECT 1 FROM commits c WHERE c.repo = d.repo AND c.sha = d.sha)`,
-		"parent_unknown":                `SELECT count(*) FROM (SELECT repo, unnest(parents) AS p FROM commits) x WHERE NOT EXISTS (SELECT 1 FROM commits c WHERE c.repo = x.repo AND c.sha = x.p)`,
-		"listed_commit_unknown":         `SELECT count(*) FROM (SELECT repo, unnest(commits) AS s FROM deployments) x WHERE NOT EXISTS (SELECT 1 FROM commits c WHERE c.repo = x.repo AND c.sha = x.s)`,
-		"merged_before_created":         `SELECT count(*) FROM pull_requests WHERE merged_at < created_at OR first_commit_at > created_at`,
-		"records_after_end":             `SELECT count(*) FROM deployments WHERE finished_at >= TIMESTAMPTZ '2025-06-02 12:00:00+00'`,
+		"authored_after_committed": `SELECT count(*) FROM commits WHERE authored_at > committed_at`,
+		"deployment_sha_unknown":   `SELECT count(*) FROM deployments d WHERE NOT EXISTS (SELECT 1 FROM commits c WHERE c.repo = d.repo AND c.sha = d.sha)`,
+		"parent_unknown":           `SELECT count(*) FROM (SELECT repo, unnest(parents) AS p FROM commits) x WHERE NOT EXISTS (SELECT 1 FROM commits c WHERE c.repo = x.repo AND c.sha = x.p)`,
+		"listed_commit_unknown":    `SELECT count(*) FROM (SELECT repo, unnest(commits) AS s FROM deployments) x WHERE NOT EXISTS (SELECT 1 FROM commits c WHERE c.repo = x.repo AND c.sha = x.s)`,
+		"merged_before_created":    `SELECT count(*) FROM pull_requests WHERE merged_at < created_at OR first_commit_at > created_at`,
+		"records_after_end": `SELECT (SELECT count(*) FROM deployments WHERE finished_at >= TIMESTAMPTZ '2025-06-02 12:00:00+00')
+			+ (SELECT count(*) FROM incidents WHERE started_at >= TIMESTAMPTZ '2025-06-02 12:00:00+00' OR resolved_at >= TIMESTAMPTZ '2025-06-02 12:00:00+00')
+			+ (SELECT count(*) FROM commits WHERE committed_at >= TIMESTAMPTZ '2025-06-02 12:00:00+00')`,
 		"resolved_before_started":       `SELECT count(*) FROM incidents WHERE resolved_at < started_at`,
 		"caused_by_names_no_deployment": `SELECT count(*) FROM incidents WHERE caused_by IS NOT NULL AND caused_by NOT IN (SELECT id FROM deployments)`,
 		"weekend_busier_than_a_weekday": `SELECT (count(*) FILTER (WHERE dayofweek(finished_at) IN (0, 6)) > count(*) FILTER (WHERE dayofweek(finished_at) = 2))::INT FROM deployments`,

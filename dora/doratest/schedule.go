@@ -130,9 +130,6 @@ func (o *Org) schedule(g *rng, s *service) []*rollout {
 				r.at = ready.Add(times[k+1].Sub(ready) / 2).Truncate(time.Second)
 			}
 			r.failed = false
-			if !r.at.Before(o.End) {
-				break
-			}
 			o.remediationWork(g, s, r, prev, ready)
 		} else {
 			r.staging = g.chance(o.StagingRate)
@@ -144,6 +141,9 @@ func (o *Org) schedule(g *rng, s *service) []*rollout {
 					r.incident = windowIncident
 				}
 			}
+		}
+		if !r.lastFinish(regions).Before(o.End) {
+			break // nothing finishes after the end of the history
 		}
 		rs = append(rs, r)
 		prev = r
