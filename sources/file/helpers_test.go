@@ -68,7 +68,7 @@ func snapshot(t testing.TB, db *dora.DB) string {
 	for _, table := range eventTables {
 		var n int
 		var sum string
-		err := db.SQL().QueryRow(`SELECT count(*), coalesce(md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)), '') FROM ` + table + ` t`).Scan(&n, &sum)
+		err := db.SQL().QueryRow(`SELECT count(*), coalesce(md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)), '') FROM `+table+` t`).Scan(&n, &sum)
 		if err != nil {
 			t.Fatal(err)
 		}

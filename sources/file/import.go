@@ -59,28 +59,34 @@ func ImportPath(ctx context.Context, db *dora.DB, path string, opts Options) (Co
 // Options.Kind), anything else is JSONL unless Options.Kind is set. The file is streamed, one
 // line of at most 16 MiB at a time.
 func Import(ctx context.Context, db *dora.DB, name string, r io.Reader, opts Options) (Counts, error) {
-	display := name
-	if name == "-" {
-		display = "stdin"
-	}
-	read, err := reader(name, display, opts.Kind)
-	if err != nil {
-		return Counts{}, err
-	}
 	var counts Counts
-	err = db.Write(ctx, func(w *dora.Writer) error {
-		im := &importer{ctx: ctx, w: w, name: display, progress: newProgress(opts.Progress, display)}
-		if err := read(im, r); err != nil {
-			return err
-		}
-		im.progress.done(im.counts.Total())
-		counts = im.counts
-		return nil
+	err := db.Write(ctx, func(w *dora.Writer) error {
+		var err error
+		counts, err = read(ctx, name, r, opts, w)
+		return err
 	})
 	if err != nil {
 		return Counts{}, err
 	}
 	return counts, nil
+}
+
+// read reads one event file into to.
+func read(ctx context.Context, name string, r io.Reader, opts Options, to sink) (Counts, error) {
+	display := name
+	if name == "-" {
+		display = "stdin"
+	}
+	format, err := reader(name, display, opts.Kind)
+	if err != nil {
+		return Counts{}, err
+	}
+	im := &importer{ctx: ctx, to: to, name: display, progress: newProgress(opts.Progress, display)}
+	if err := format(im, r); err != nil {
+		return Counts{}, err
+	}
+	im.progress.done(im.counts.Total())
+	return im.counts, nil
 }
 
 // reader picks the format of the file called name.
@@ -110,7 +116,7 @@ func reader(name, display, kindName string) (func(*importer, io.Reader) error, e
 // importer writes the records of one file and keeps count.
 type importer struct {
 	ctx      context.Context
-	w        *dora.Writer
+	to       sink
 	name     string
 	counts   Counts
 	progress *progress
@@ -118,7 +124,7 @@ type importer struct {
 
 // add writes one record of kind k read from line.
 func (im *importer) add(k *kind, f fields, line int) error {
-	if err := k.write(im.w, &record{f: f}, &im.counts); err != nil {
+	if err := k.write(im.to, &record{f: f}, &im.counts); err != nil {
 		return im.fail(line, err)
 	}
 	total := im.counts.Total()

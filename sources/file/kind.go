@@ -14,7 +14,16 @@ type kind struct {
 	// columns a CSV file of this kind must have; other required fields (like finished_at,
 	// required unless a deployment is in progress) are checked per record.
 	columns []string
-	write   func(w *dora.Writer, r *record, n *Counts) error
+	write   func(w sink, r *record, n *Counts) error
+}
+
+// sink receives the records of a file: a *dora.Writer, or in fuzzing something that only
+// validates, so that millions of inputs can be tried without a database.
+type sink interface {
+	Deployment(dora.Deployment) error
+	Commit(dora.Commit) error
+	PullRequest(dora.PullRequest) error
+	Incident(dora.Incident) error
 }
 
 var kinds = []*kind{
@@ -51,7 +60,7 @@ func kindOfCSV(name string) *kind {
 	return k
 }
 
-func writeDeployment(w *dora.Writer, r *record, n *Counts) error {
+func writeDeployment(w sink, r *record, n *Counts) error {
 	d := dora.Deployment{
 		ID:          r.str("id"),
 		Environment: r.str("environment"),
@@ -77,7 +86,7 @@ func writeDeployment(w *dora.Writer, r *record, n *Counts) error {
 	return nil
 }
 
-func writeCommit(w *dora.Writer, r *record, n *Counts) error {
+func writeCommit(w sink, r *record, n *Counts) error {
 	c := dora.Commit{
 		Repo:        r.str("repo"),
 		SHA:         r.str("sha"),
@@ -100,7 +109,7 @@ func writeCommit(w *dora.Writer, r *record, n *Counts) error {
 	return nil
 }
 
-func writePullRequest(w *dora.Writer, r *record, n *Counts) error {
+func writePullRequest(w sink, r *record, n *Counts) error {
 	p := dora.PullRequest{
 		Repo:          r.str("repo"),
 		Number:        r.int("number"),
@@ -122,7 +131,7 @@ func writePullRequest(w *dora.Writer, r *record, n *Counts) error {
 	return nil
 }
 
-func writeIncident(w *dora.Writer, r *record, n *Counts) error {
+func writeIncident(w sink, r *record, n *Counts) error {
 	i := dora.Incident{
 		ID:          r.str("id"),
 		StartedAt:   r.time("started_at"),
