@@ -311,3 +311,37 @@ func equal(a, b dora.Incident) bool {
 		a.Severity == b.Severity && a.StartedAt.Equal(b.StartedAt) && a.ResolvedAt.Equal(b.ResolvedAt) &&
 		a.CausedBy == b.CausedBy && a.URL == b.URL && a.Source == b.Source
 }
+
+func TestCollectResumesFromTheLastCommittedWindow(t *testing.T) {
+	f := newFake(t)
+	f.incidents = append(f.incidents, newIncident(t, "i-first", []string{"checkout"}, at("2024-01-02T00:00:00Z"), at("2024-01-02T01:00:00Z")),
+		newIncident(t, "i-second", []string{"checkout"}, at("2024-02-15T00:00:00Z"), at("2024-02-15T01:00:00Z")))
+	lists := 0
+	f.intercept = func(w http.ResponseWriter, r *http.Request) bool {
+		if lists++; lists == 2 {
+			writeError(w, http.StatusForbidden, "You are not authorized for this action")
+			return true
+		}
+		return false
+	}
+	db := openDB(t)
+	cfg := f.config(at("2024-01-01T00:00:00Z"), at("2024-02-20T00:00:00Z"))
+	if err := opsgenie.New(cfg).Collect(context.Background(), db); !errors.Is(err, dora.ErrAuth) {
+		t.Fatalf("error %v, want the 403 of the second window", err)
+	}
+	if got := incidents(t, db); len(got) != 1 {
+		t.Fatalf("after the failure %d incidents stored, want the first window's 1", len(got))
+	}
+	f.intercept = nil
+	before := len(f.requested("/v1/incidents"))
+	if err := opsgenie.New(cfg).Collect(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	if got := incidents(t, db); len(got) != 2 {
+		t.Errorf("after resuming %d incidents stored, want 2", len(got))
+	}
+	// The first window ended on 2024-01-31; the run resumes an hour before.
+	if q := query(t, f.requested("/v1/incidents")[before]).Get("query"); !strings.HasPrefix(q, "createdAt >= 1706655600000 ") {
+		t.Errorf("resumed with query %q, want it from 2024-01-30T23:00Z", q)
+	}
+}
