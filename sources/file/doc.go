@@ -32,7 +32,8 @@
 //	              caused_by  url  source
 //
 // Types: times are RFC 3339 strings with an offset ("2024-03-04T10:00:00Z" or
-// "2024-03-04T11:00:00+01:00"; a time without one is rejected rather than guessed);
+// "2024-03-04T11:00:00+01:00"; a time without one is rejected rather than guessed; times are
+// stored in UTC to the microsecond and must fall in the years 1970 to 9999);
 // number and pull_request are integers; unplanned is true or false; commits, parents and labels
 // are lists of strings; everything else is a string.
 //

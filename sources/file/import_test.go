@@ -83,6 +83,20 @@ func check[T any](t *testing.T, what string, got, want []T) {
 	}
 }
 
+func TestUnusualValuesRoundTrip(t *testing.T) {
+	db := openDB(t)
+	_, err := importString(t, db, "events.jsonl", lines(
+		`{"kind":"incident","id":"inc\u0000nul","title":"🚀 \"quoted\" \ud800","started_at":"1970-01-01T00:00:00Z","resolved_at":"9999-12-31T23:59:59.999999Z"}`,
+		`{"kind":"pull_request","repo":"acme/api","number":9223372036854775807,"created_at":"2024-03-04T10:00:00+14:00"}`,
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "incidents", incidents(t, db), []dora.Incident{{ID: "inc\x00nul", Title: "🚀 \"quoted\" \uFFFD",
+		StartedAt: at("1970-01-01T00:00:00Z"), ResolvedAt: at("9999-12-31T23:59:59.999999Z")}})
+	check(t, "pull requests", pullRequests(t, db), []dora.PullRequest{{Repo: "acme/api", Number: 9223372036854775807, CreatedAt: at("2024-03-03T20:00:00Z")}})
+}
+
 func TestImportingTwiceChangesNothing(t *testing.T) {
 	db := openDB(t)
 	seed(t, db)

@@ -58,6 +58,11 @@ func (r *record) bool(name string) bool {
 	return v
 }
 
+var (
+	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+)
+
 // time reads an RFC 3339 time. The offset is required: a time without one would be read in
 // whatever zone the importing machine happens to be in, and lead times would silently shift.
 func (r *record) time(name string) time.Time {
@@ -67,7 +72,13 @@ func (r *record) time(name string) time.Time {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err == nil {
-		return t.UTC()
+		t = t.UTC()
+		// Year 1 would read as "missing" (the zero time) and DuckDB stores nothing before it.
+		if t.Before(minTime) || t.After(maxTime) {
+			r.err = invalid("%s: %q is outside the years 1970 to 9999", name, s)
+			return time.Time{}
+		}
+		return t
 	}
 	if _, local := time.Parse("2006-01-02T15:04:05.999999999", s); local == nil {
 		r.err = invalid("%s: %q has no UTC offset (write it as %sZ or with an offset like +01:00)", name, s, s)
