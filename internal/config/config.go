@@ -27,8 +27,8 @@ type Config struct {
 	Services []dora.Service `yaml:"services"`
 	Sources  Sources        `yaml:"sources"`
 
-	file string    // the file name errors and Where refer to
-	ast  *ast.File // for the line numbers of Where
+	file string   // the file name errors and Where refer to
+	body ast.Node // the document, for the line numbers of Where; nil for an empty file
 }
 
 // Sources holds one entry per configured outside system; nil: not configured.
@@ -129,15 +129,18 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, yamlError(name, f, err)
 	}
-	c := &Config{file: name, ast: f}
+	c := &Config{file: name}
 	var body ast.Node
-	switch len(f.Docs) {
-	case 0:
-	case 1:
-		body = f.Docs[0].Body
-	default:
-		return nil, &Error{File: name, Line: f.Docs[1].GetToken().Position.Line, Msg: "a configuration is one YAML document, this file holds several"}
+	for _, doc := range f.Docs {
+		if doc.Body == nil {
+			continue // an empty document, as after a trailing "---"
+		}
+		if body != nil {
+			return nil, &Error{File: name, Line: doc.Body.GetToken().Position.Line, Msg: "a configuration is one YAML document, this file holds several"}
+		}
+		body = doc.Body
 	}
+	c.body = body
 	if body == nil {
 		return c, nil // an empty file configures nothing
 	}
@@ -146,7 +149,12 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := c.checkDurations(body); err != nil {
 		return nil, err
 	}
-	if err := yaml.NodeToValue(body, c, yaml.Strict()); err != nil {
+	// A configuration has no use for tags, and the decoder has panicked on odd ones.
+	if tags := ast.Filter(ast.TagType, body); len(tags) > 0 {
+		pos := tags[0].GetToken().Position
+		return nil, &Error{File: name, Line: pos.Line, Column: pos.Column, Key: keyAt(body, pos), Msg: "YAML tags (!name) are not allowed in a configuration"}
+	}
+	if err := decode(body, c); err != nil {
 		return nil, yamlError(name, f, err)
 	}
 	if err := c.check(); err != nil {
@@ -154,6 +162,17 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	c.fillDefaults()
 	return c, nil
+}
+
+// decode is yaml.NodeToValue, strict, with a panic of the decoder turned into an error: a
+// configuration file is input, and input never crashes the program.
+func decode(body ast.Node, c *Config) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML decoder failed on this file: %v", r)
+		}
+	}()
+	return yaml.NodeToValue(body, c, yaml.Strict())
 }
 
 // Where returns "FILE:LINE" of a dotted key ("sources.github", "services[1].name"), or just the

@@ -72,6 +72,15 @@ func TestParse(t *testing.T) {
 			t.Errorf("services = %#v, want nil", c.Services)
 		}
 	})
+	t.Run("empty_documents_around_the_configuration_are_ignored", func(t *testing.T) {
+		c, err := Parse("c.yaml", []byte("---\ndatabase: x.duckdb\n---\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Database != "x.duckdb" {
+			t.Errorf("database = %q", c.Database)
+		}
+	})
 	t.Run("token_env_defaults_to_the_vendor_variable", func(t *testing.T) {
 		c, err := Parse("c.yaml", []byte("sources:\n  github:\n    repos: [a/b]\n  pagerduty: {}\n"))
 		if err != nil {
@@ -107,6 +116,7 @@ func TestParseRejects(t *testing.T) {
 		{"bad_deployment_signal", "sources:\n  github:\n    deployments: tags\n", 3, "sources.github.deployments", "not one of"},
 		{"workflows_without_workflow_runs", "sources:\n  github:\n    workflows: [deploy.yml]\n", 3, "sources.github.workflows", "workflow_runs"},
 		{"bad_base_url", "sources:\n  gitlab:\n    base_url: gitlab.example.com\n", 3, "sources.gitlab.base_url", "not an http"},
+		{"yaml_tag", "database: x\nservices: !seq\n  - name: a\n", 2, "services", "tags"},
 		{"syntax_error", "database: [x\n", 1, "", "not found"},
 		{"duplicate_key", "database: x\ndatabase: y\n", 2, "", "already defined"},
 		{"two_documents", "database: x\n---\ndatabase: y\n", 3, "", "one YAML document"},

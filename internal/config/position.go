@@ -17,10 +17,7 @@ import (
 // in the file: the key itself for a mapping entry, the element for a sequence index. Zero when
 // the key is not in the file.
 func (c *Config) position(key string) (line, col int) {
-	if c.ast == nil || len(c.ast.Docs) == 0 {
-		return 0, 0
-	}
-	node := c.ast.Docs[0].Body
+	node := c.body
 	var pos *token.Position
 	for _, seg := range splitKey(key) {
 		node = unwrap(node)
@@ -93,6 +90,9 @@ func firstToken(n ast.Node) *token.Token {
 func keyAt(root ast.Node, pos *token.Position) string {
 	var walk func(n ast.Node, key string) string
 	walk = func(n ast.Node, key string) string {
+		if tag, ok := n.(*ast.TagNode); ok && samePosition(tag.GetToken().Position, pos) {
+			return key
+		}
 		n = unwrap(n)
 		if n == nil {
 			return ""
@@ -140,8 +140,12 @@ func yamlError(name string, f *ast.File, err error) error {
 	}
 	tok := ye.GetToken()
 	e := &Error{File: name, Line: tok.Position.Line, Column: tok.Position.Column, Msg: ye.GetMessage()}
-	if f != nil && len(f.Docs) > 0 {
-		e.Key = keyAt(f.Docs[0].Body, tok.Position)
+	if f != nil {
+		for _, doc := range f.Docs {
+			if e.Key == "" && doc.Body != nil {
+				e.Key = keyAt(doc.Body, tok.Position)
+			}
+		}
 	}
 	var unknown *yaml.UnknownFieldError
 	if errors.As(err, &unknown) {
