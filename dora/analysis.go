@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"strings"
 	"time"
@@ -16,9 +17,10 @@ import (
 // deployments, shipped commits, changes, attributions, failures) as temporary tables. The
 // metric and detail queries read those tables; rolling back discards them.
 type analysis struct {
-	conn  *sql.Conn
-	query Query
-	bench Benchmark
+	conn   *sql.Conn
+	query  Query
+	bench  Benchmark
+	logger *slog.Logger
 }
 
 // analyse prepares an analysis of q and hands it to fn.
@@ -39,7 +41,7 @@ func (db *DB) analyse(ctx context.Context, q Query, fn func(*analysis) error) er
 	// Only temporary tables are written; rolling back drops them and leaves no trace.
 	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 
-	a := &analysis{conn: conn, query: q}
+	a := &analysis{conn: conn, query: q, logger: db.Logger}
 	a.bench, _ = LookupBenchmark(q.Definitions.Benchmarks)
 	if err := a.setVariables(ctx); err != nil {
 		return err
@@ -52,6 +54,11 @@ func (db *DB) analyse(ctx context.Context, q Query, fn func(*analysis) error) er
 		if err := a.execFile(ctx, f); err != nil {
 			return err
 		}
+		if path.Base(f) == "04_shipped.sql" {
+			if err := a.shipByGraph(ctx); err != nil {
+				return fmt.Errorf("ship by commit graph: %w", err)
+			}
+		}
 	}
 	return fn(a)
 }
@@ -61,9 +68,11 @@ func (a *analysis) execFile(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	start := time.Now()
 	if _, err := a.conn.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("%s: %w", path.Base(name), err)
 	}
+	a.logger.Debug("prepared", "step", path.Base(name), "took", time.Since(start))
 	return nil
 }
 

@@ -491,6 +491,13 @@ func TestChangeFailureRate(t *testing.T) {
 		eq(t, "failed", m.Overall.ChangeFailureRate.Failed, 1)
 		eqf(t, "recovery median", m.Overall.RecoveryTime.Median, 6*dayS)
 	})
+	t.Run("caused_by_may_name_an_abbreviated_sha", func(t *testing.T) {
+		w := newWorld(t)
+		w.deploy("d1", "9f2c4e1aa0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5", at(0, 1))
+		w.deploy("d2", "77ab000000000000000000000000000000000000", at(0, 2))
+		w.incident("i1", at(3, 0), at(3, 1), "9f2c4e1")
+		eq(t, "failed", w.overall().ChangeFailureRate.Failed, 1)
+	})
 	t.Run("caused_by_naming_nothing_leaves_the_incident_unattributed", func(t *testing.T) {
 		w := newWorld(t)
 		w.deploy("d1", "A", at(0, 1))

@@ -1,7 +1,10 @@
 -- Which commits each successful production deployment shipped:
 -- 1. the commits its source listed (a compare range, or an explicit `commits` list); else
 -- 2. the commits reachable from its sha and not from the previous successful deployment's sha of
---    the same service and environment, when the commit graph of both shas is known.
+--    the same service and environment, when the commit graph of both shas is known. That set is
+--    computed in Go (graph.go: git's paint-down with generation numbers, whose cost grows with
+--    the range rather than with the history) for the deployments listed in graph_needed, and
+--    appended to shipped.
 -- The first deployment of a history has no predecessor and ships only what was listed, never
 -- "all history". `ranges` records whose range is known, for data quality.
 CREATE OR REPLACE TEMP TABLE graph_needed AS
@@ -12,23 +15,7 @@ WHERE p.commits IS NULL AND p.prev_sha IS NOT NULL AND p.repo IS NOT NULL
   AND EXISTS (SELECT 1 FROM commits c WHERE c.repo = p.repo AND c.sha = p.prev_sha AND c.parents IS NOT NULL);
 
 CREATE OR REPLACE TEMP TABLE shipped AS
-WITH RECURSIVE edges AS (
-    SELECT repo, sha, unnest(parents) AS parent
-    FROM commits
-    WHERE repo IN (SELECT repo FROM graph_needed)
-), walk(deployment_id, repo, sha, new) AS (
-    SELECT id, repo, sha, true FROM graph_needed
-    UNION
-    SELECT id, repo, prev_sha, false FROM graph_needed
-    UNION
-    SELECT w.deployment_id, w.repo, e.parent, w.new
-    FROM walk w JOIN edges e ON e.repo = w.repo AND e.sha = w.sha
-)
-SELECT id AS deployment_id, repo, unnest(commits) AS sha FROM prod WHERE commits IS NOT NULL
-UNION ALL
-(SELECT deployment_id, repo, sha FROM walk WHERE new
- EXCEPT
- SELECT deployment_id, repo, sha FROM walk WHERE NOT new);
+SELECT id AS deployment_id, repo, unnest(commits) AS sha FROM prod WHERE commits IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE ranges AS
 SELECT p.id AS deployment_id,

@@ -1,8 +1,8 @@
 -- Incidents and the deployment each is attributed to. Incidents of a non-production environment
 -- are left out; an incident with no environment is taken to be production.
 -- 1. An incident with an explicit caused_by is attributed to that deployment (by id; failing
---    that, by sha: the latest deployment of that sha that finished before the incident started,
---    else the earliest). A caused_by that names no deployment leaves it unattributed.
+--    that, by sha, full or abbreviated to at least 7 hex digits: the latest deployment of that
+--    sha that finished before the incident started, else the earliest). A caused_by that names no deployment leaves it unattributed.
 -- 2. Otherwise to the latest successful production deployment of the same service that finished
 --    before the incident started and no more than incident_window before it.
 -- Incidents that match nothing are unattributed: they count for time to restore, never for the
@@ -23,7 +23,10 @@ WITH by_id AS (
     FROM incs i JOIN prod p ON p.id = i.caused_by
 ), by_sha AS (
     SELECT i.id AS incident_id, p.id AS deployment_id
-    FROM incs i JOIN prod p ON p.sha = i.caused_by AND (i.service IS NULL OR p.service = i.service)
+    FROM incs i JOIN prod p
+        ON (p.sha = i.caused_by
+            OR (length(i.caused_by) >= 7 AND regexp_full_match(i.caused_by, '[0-9a-f]+') AND starts_with(p.sha, i.caused_by)))
+       AND (i.service IS NULL OR p.service = i.service)
     WHERE i.id NOT IN (SELECT incident_id FROM by_id)
     QUALIFY row_number() OVER (
         PARTITION BY i.id

@@ -1,0 +1,226 @@
+package dora
+
+import (
+	"container/heap"
+	"context"
+	"database/sql/driver"
+	"fmt"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// A commitGraph is the parent graph of one repository, with git's generation numbers
+// (1 + the largest generation of the parents; 0 for a sha without a record).
+type commitGraph struct {
+	index   map[string]int32
+	shas    []string
+	parents [][]int32
+	gen     []int32
+}
+
+func newCommitGraph() *commitGraph { return &commitGraph{index: map[string]int32{}} }
+
+func (g *commitGraph) node(sha string) int32 {
+	if i, ok := g.index[sha]; ok {
+		return i
+	}
+	i := int32(len(g.shas))
+	g.index[sha] = i
+	g.shas = append(g.shas, sha)
+	g.parents = append(g.parents, nil)
+	return i
+}
+
+func (g *commitGraph) add(sha string, parents []string) {
+	i := g.node(sha)
+	ps := make([]int32, len(parents))
+	for k, p := range parents {
+		ps[k] = g.node(p)
+	}
+	g.parents[i] = ps
+}
+
+// generations computes the generation numbers without recursion (histories are deep).
+func (g *commitGraph) generations() {
+	g.gen = make([]int32, len(g.shas))
+	done := make([]bool, len(g.shas))
+	var stack []int32
+	for root := range g.shas {
+		if done[root] {
+			continue
+		}
+		stack = append(stack[:0], int32(root))
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			if done[c] {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			pending := false
+			for _, p := range g.parents[c] {
+				if !done[p] {
+					stack = append(stack, p)
+					pending = true
+				}
+			}
+			if pending {
+				continue
+			}
+			var gen int32
+			for _, p := range g.parents[c] {
+				gen = max(gen, g.gen[p])
+			}
+			if g.parents[c] != nil {
+				gen++
+			}
+			g.gen[c] = gen
+			done[c] = true
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+const (
+	paintNew uint8 = 1 << iota // reachable from the deployed sha
+	paintOld                   // reachable from the previous deployment's sha
+)
+
+// between returns the commits reachable from to and not from from (git's paint-down-to-common
+// with generation numbers): commits are taken highest generation first, so a commit's paint is
+// final when it is taken, and the walk stops once no commit left to take is reachable from to
+// alone. It visits the range and the frontier of from, never the whole history.
+func (g *commitGraph) between(from, to string) []string {
+	paint := map[int32]uint8{}
+	q := &genQueue{g: g}
+	push := func(c int32, p uint8) {
+		if paint[c]&p == p {
+			return
+		}
+		before := paint[c]
+		if before == 0 {
+			heap.Push(q, c)
+		}
+		paint[c] |= p
+		switch {
+		case before != paintNew && paint[c] == paintNew:
+			q.newOnly++
+		case before == paintNew && paint[c] != paintNew:
+			q.newOnly--
+		}
+	}
+	push(g.index[from], paintOld)
+	push(g.index[to], paintNew)
+	var out []string
+	for q.Len() > 0 && q.newOnly > 0 {
+		c := heap.Pop(q).(int32)
+		p := paint[c]
+		if p == paintNew {
+			q.newOnly--
+			out = append(out, g.shas[c])
+		}
+		if p&paintOld != 0 {
+			p = paintOld
+		}
+		for _, parent := range g.parents[c] {
+			push(parent, p)
+		}
+	}
+	return out
+}
+
+// genQueue is a max-heap of commits by generation; newOnly counts the queued commits painted
+// new and not old.
+type genQueue struct {
+	g       *commitGraph
+	items   []int32
+	newOnly int
+}
+
+func (q *genQueue) Len() int           { return len(q.items) }
+func (q *genQueue) Less(i, j int) bool { return q.g.gen[q.items[i]] > q.g.gen[q.items[j]] }
+func (q *genQueue) Swap(i, j int)      { q.items[i], q.items[j] = q.items[j], q.items[i] }
+func (q *genQueue) Push(x any)         { q.items = append(q.items, x.(int32)) }
+func (q *genQueue) Pop() any {
+	x := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
+	return x
+}
+
+// shipByGraph appends to shipped the ranges of the deployments in graph_needed, one repository
+// graph in memory at a time.
+func (a *analysis) shipByGraph(ctx context.Context) error {
+	type need struct{ id, sha, prev string }
+	byRepo := map[string][]need{}
+	var repos []string
+	err := a.eachRowQuery(ctx, `SELECT repo, id, sha, prev_sha FROM graph_needed ORDER BY repo, id`, func(scan func(...any) error) error {
+		var repo string
+		var n need
+		if err := scan(&repo, &n.id, &n.sha, &n.prev); err != nil {
+			return err
+		}
+		if byRepo[repo] == nil {
+			repos = append(repos, repo)
+		}
+		byRepo[repo] = append(byRepo[repo], n)
+		return nil
+	})
+	if err != nil || len(repos) == 0 {
+		return err
+	}
+	for _, repo := range repos {
+		g, err := a.loadGraph(ctx, repo)
+		if err != nil {
+			return err
+		}
+		var rows [][]driver.Value
+		for _, n := range byRepo[repo] {
+			for _, sha := range g.between(n.prev, n.sha) {
+				rows = append(rows, []driver.Value{n.id, repo, sha})
+			}
+		}
+		if err := a.appendRows("shipped", rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendRows appends rows to a temporary table of the analysis. (The connection is locked while
+// appending, so the rows are computed before.)
+func (a *analysis) appendRows(table string, rows [][]driver.Value) error {
+	return a.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
+		if err != nil {
+			return fmt.Errorf("append %s: %w", table, err)
+		}
+		for _, r := range rows {
+			if err := app.AppendRow(r...); err != nil {
+				app.Close()
+				return fmt.Errorf("append %s: %w", table, err)
+			}
+		}
+		return app.Close()
+	})
+}
+
+func (a *analysis) loadGraph(ctx context.Context, repo string) (*commitGraph, error) {
+	g := newCommitGraph()
+	rows, err := a.conn.QueryContext(ctx, `SELECT sha, parents FROM commits WHERE repo = ? AND parents IS NOT NULL`, repo)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sha string
+		var parents stringList
+		if err := rows.Scan(&sha, &parents); err != nil {
+			return nil, err
+		}
+		g.add(sha, parents)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load commit graph of %s: %w", repo, err)
+	}
+	g.generations()
+	return g, nil
+}
