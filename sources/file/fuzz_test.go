@@ -3,6 +3,7 @@ package file
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"testing"
@@ -33,12 +34,45 @@ func checkRead(t *testing.T, name string, data []byte, opts Options) {
 	}
 }
 
+// splitsLikeEncodingJSON checks the hand-written splitting of a JSON object against decoding it
+// into a map with encoding/json: the same members, the same raw values.
+func splitsLikeEncodingJSON(t *testing.T, line []byte) {
+	var want map[string]json.RawMessage
+	if json.Unmarshal(line, &want) != nil || want == nil {
+		return
+	}
+	var f jsonFields
+	if err := f.parse(line); err != nil {
+		t.Fatalf("%q: %v; encoding/json reads it", line, err)
+	}
+	for _, m := range f.members {
+		if _, ok := want[string(m.key)]; !ok {
+			t.Fatalf("%q: member %q that encoding/json does not see", line, m.key)
+		}
+	}
+	for key, raw := range want {
+		got, ok := f.value(key)
+		if string(raw) == "null" {
+			if ok {
+				t.Fatalf("%q: %s is null but reads as present", line, key)
+			}
+			continue
+		}
+		if !ok || !bytes.Equal(got, raw) {
+			t.Fatalf("%q: %s = %q, encoding/json reads %q", line, key, got, raw)
+		}
+	}
+}
+
 // The seeds are in testdata/fuzz, and FuzzCSV adds the CSV files of testdata/csv. They are kept
 // short: the fuzzer minimizes every input that finds new code, and a long one takes minutes.
 
 func FuzzJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkRead(t, "fuzz.jsonl", data, Options{})
+		for _, line := range bytes.Split(data, []byte{'\n'}) {
+			splitsLikeEncodingJSON(t, bytes.TrimSpace(line))
+		}
 	})
 }
 
