@@ -198,6 +198,7 @@ func TestBrowser(t *testing.T) {
 	}{
 		{"fixture", fixture(), 8},
 		{"empty", emptyFixture(), 0},
+		{"demo", demoInput(t), 8},
 	}
 	dir := artifactDir(t)
 	for _, c := range cases {

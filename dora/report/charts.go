@@ -44,7 +44,7 @@ const (
 )
 
 var levelColours = map[string]string{
-	"elite": "#17795e", "high": "#4f8a3c", "medium": "#b7791f", "low": "#b4432f",
+	"elite": "#0f6e5c", "high": "#6b9a1f", "medium": "#b7791f", "low": "#b4432f",
 }
 
 // xy is what every go-echarts rectangular chart offers.

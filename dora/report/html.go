@@ -75,7 +75,7 @@ type page struct {
 	IncidentRows                                                                               []incidentRow
 	IncidentsMore                                                                              string
 	Failed                                                                                     []failedRow
-	FailedMore, FailedEmpty                                                                    string
+	FailedLead, FailedMore, FailedEmpty                                                        string
 	Slowest                                                                                    []changeRow
 	Quality                                                                                    []htmlQuality
 	Settings                                                                                   []setting
@@ -159,7 +159,6 @@ func (v *view) page() (*page, error) {
 	if prev := v.in.Previous; prev != nil {
 		p.PrevWindow = window(prev.Since, prev.Until, v.loc)
 	}
-	p.Scope = v.scope()
 	for _, t := range v.tiles {
 		p.Tiles = append(p.Tiles, v.htmlTile(t))
 	}
@@ -169,6 +168,10 @@ func (v *view) page() (*page, error) {
 	}
 	p.Trends = v.trends()
 	p.Breakdowns = v.breakdowns()
+	if len(p.Breakdowns) > 0 {
+		b := p.Breakdowns[0]
+		p.Scope = fmt.Sprintf("%d %s", len(b.Rows), pluralNoun(b.By, len(b.Rows)))
+	}
 	p.Histogram, p.Stages = v.leadTimeHistogram(), v.stageChart()
 	if p.Stages.Spec != nil {
 		for _, s := range v.stages() {
@@ -244,13 +247,6 @@ func contentSecurityPolicy(scripts []string, extraSources string) string {
 		"; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 }
 
-func (v *view) scope() string {
-	for _, b := range v.breakdowns() {
-		return fmt.Sprintf("%d %s", len(b.Rows), pluralNoun(b.By, len(b.Rows)))
-	}
-	return ""
-}
-
 func pluralNoun(by string, n int) string {
 	if n == 1 {
 		return by
@@ -320,6 +316,10 @@ func orDash(s, fallback string) string {
 
 func (v *view) failedRows(p *page) {
 	failed := v.details.FailedDeployments
+	p.FailedLead = "Deployments that needed immediate intervention, why, and how long until service was restored."
+	if n := len(failed); n > 0 {
+		p.FailedLead = fmt.Sprintf("%s needed immediate intervention. Newest first, with why and how long until service was restored.", capitalize(plural(n, "deployment", "deployments")))
+	}
 	p.FailedEmpty = "No failed deployments in this window."
 	if v.in.Current.Overall.DeploymentFrequency.Deployments == 0 {
 		p.FailedEmpty = "No deployments in this window."

@@ -190,10 +190,22 @@ func (v *view) markdownRegressions(md *mdWriter) {
 		md.line()
 		return
 	}
-	md.row(capitalize(string(regs[0].By)), "Metric", "Before", "Now", "Change")
+	mixed := false
+	for _, r := range regs {
+		mixed = mixed || r.By != regs[0].By
+	}
+	head := capitalize(string(regs[0].By))
+	if mixed {
+		head = "Group"
+	}
+	md.row(head, "Metric", "Before", "Now", "Change")
 	md.row("---", "---", "--:", "--:", "---")
 	for _, r := range regs {
-		md.row(mdText(r.Key), r.Metric, r.Before, r.Now, mdDelta(r.Change))
+		key := mdText(r.Key)
+		if mixed {
+			key = string(r.By) + " " + key
+		}
+		md.row(key, r.Metric, r.Before, r.Now, mdDelta(r.Change))
 	}
 	md.line()
 }
