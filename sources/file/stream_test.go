@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -71,6 +72,12 @@ func TestImportStreamsInBoundedMemory(t *testing.T) {
 	}
 	if got.Total() != 240_000 {
 		t.Errorf("imported %d records, want 240000", got.Total())
+	}
+	status, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(l, "VmHWM") {
+			t.Logf("process peak resident memory: %s", strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:")))
+		}
 	}
 	t.Logf("read %d MiB with a peak Go heap of %d MiB", in.read>>20, in.peak>>20)
 	if in.read < 50<<20 {
