@@ -45,8 +45,11 @@ type GitHub struct {
 	TokenEnv string   `yaml:"token_env"`
 	Repos    []string `yaml:"repos"`
 	// Deployments names the deployment signal: deployments, workflow_runs or releases.
-	Deployments    string   `yaml:"deployments"`
-	Workflows      []string `yaml:"workflows"`
+	Deployments string   `yaml:"deployments"`
+	Workflows   []string `yaml:"workflows"`
+	// Environment names the environment of workflow runs and releases, which carry none;
+	// empty: production.
+	Environment    string   `yaml:"environment"`
 	IncidentLabels []string `yaml:"incident_labels"`
 }
 
@@ -69,6 +72,12 @@ type PagerDuty struct {
 type Opsgenie struct {
 	BaseURL  string `yaml:"base_url"`
 	TokenEnv string `yaml:"token_env"`
+	// Services maps Opsgenie tags to dorareport service names.
+	Services map[string]string `yaml:"services"`
+	// ServiceProperty is the incidents' extra property that names the service; it wins over tags.
+	ServiceProperty string `yaml:"service_property"`
+	// AlertsTag, when set, also collects the alerts carrying this tag.
+	AlertsTag string `yaml:"alerts_tag"`
 }
 
 // The environment variables tokens are read from when a source names none.

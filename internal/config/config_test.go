@@ -42,7 +42,7 @@ func TestLoadTheDocumentedExample(t *testing.T) {
 	if s.PagerDuty == nil || s.PagerDuty.Services["PABC123"] != "api" {
 		t.Errorf("pagerduty = %+v", s.PagerDuty)
 	}
-	if s.Opsgenie == nil || s.Opsgenie.BaseURL != "https://api.opsgenie.com" {
+	if s.Opsgenie == nil || s.Opsgenie.BaseURL != "https://api.opsgenie.com" || s.Opsgenie.Services["team-api"] != "api" || s.Opsgenie.ServiceProperty != "service" {
 		t.Errorf("opsgenie = %+v", s.Opsgenie)
 	}
 	if got := c.Where("sources.gitlab"); got != "testdata/full.yaml:20" {

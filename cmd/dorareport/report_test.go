@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// With SOURCE_DATE_EPOCH the same database, window and options give byte-identical reports.
+func TestReportIsReproducibleWithSourceDateEpoch(t *testing.T) {
+	db := importedDB(t)
+	dir := t.TempDir()
+	epoch := invocation{env: map[string]string{"SOURCE_DATE_EPOCH": "1718000000"}} // 2024-06-10T06:13:20Z
+	var outputs [][]byte
+	for i, name := range []string{"a.md", "b.md"} {
+		out := filepath.Join(dir, name)
+		if r := epoch.run(t, args("report", "--db", db, window, "--format", "markdown", "-o", out)...); r.code != 0 {
+			t.Fatalf("run %d: exit %d: %s", i, r.code, r.stderr)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs = append(outputs, data)
+	}
+	if !bytes.Equal(outputs[0], outputs[1]) {
+		t.Error("two runs with the same SOURCE_DATE_EPOCH differ")
+	}
+	if !bytes.Contains(outputs[0], []byte("10 Jun 2024 06:13 UTC")) {
+		t.Errorf("the report does not show the generated-at date of SOURCE_DATE_EPOCH:\n%s", outputs[0])
+	}
+	// Without --since and --until, SOURCE_DATE_EPOCH is also the end of the default window.
+	stdout := epoch.run(t, "report", "--db", db, "--format", "markdown").stdout
+	if stdout != epoch.run(t, "report", "--db", db, "--format", "markdown").stdout || stdout == "" {
+		t.Error("reports over the default window differ under SOURCE_DATE_EPOCH")
+	}
+}
+
+func TestReportHTMLToStdoutAndFile(t *testing.T) {
+	db := importedDB(t)
+	r := must(t, args("report", "--db", db, window, "--title", "Acme <platform>")...)
+	if !strings.Contains(strings.ToLower(r.stdout), "<html") {
+		t.Errorf("stdout is not HTML: %.200s", r.stdout)
+	}
+	js := writeFile(t, t.TempDir(), "echarts.min.js", "/* inline-echarts-marker */")
+	out := filepath.Join(t.TempDir(), "r.html")
+	must(t, args("report", "--db", db, window, "--echarts-js", js, "-o", out)...)
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("inline-echarts-marker")) {
+		t.Error("--echarts-js was not inlined")
+	}
+}
+
+func TestDemoWritesTheReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a year of history")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "demo.html")
+	r := invocation{env: map[string]string{"SOURCE_DATE_EPOCH": "1718452800"}}.run(t, "demo", "-o", out, "--db", filepath.Join(dir, "demo.duckdb"))
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	info, err := os.Stat(out)
+	if err != nil || info.Size() == 0 {
+		t.Fatalf("demo wrote no report: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "Wrote "+out+": 8 services, 2024-03-17 to 2024-06-15") {
+		t.Fatalf("stderr is not where it wrote plus five headline lines:\n%s", r.stderr)
+	}
+	for i, metric := range []string{"Deployment frequency", "Lead time for changes", "Change failure rate", "Recovery time", "Rework rate"} {
+		if !strings.Contains(lines[i+1], metric) {
+			t.Errorf("headline line %d = %q, want %s", i+1, lines[i+1], metric)
+		}
+	}
+	// The kept database answers metrics like any other.
+	m := must(t, "metrics", "--db", filepath.Join(dir, "demo.duckdb"), "--since", "2024-03-17", "--until", "2024-06-15", "--format", "table")
+	if !strings.Contains(m.stdout, "overall") {
+		t.Errorf("metrics on the demo database: %s", m.stdout)
+	}
+}
