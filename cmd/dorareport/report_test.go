@@ -79,6 +79,16 @@ func TestDemoWritesTheReport(t *testing.T) {
 			t.Errorf("headline line %d = %q, want %s", i+1, lines[i+1], metric)
 		}
 	}
+	// SOURCE_DATE_EPOCH fixes the end of the history too, so a second demo is the same page.
+	again := filepath.Join(dir, "again.html")
+	if r := (invocation{env: map[string]string{"SOURCE_DATE_EPOCH": "1718452800"}}).run(t, "demo", "-o", again); r.code != 0 {
+		t.Fatalf("second demo: exit %d: %s", r.code, r.stderr)
+	}
+	first, _ := os.ReadFile(out)
+	second, _ := os.ReadFile(again)
+	if !bytes.Equal(first, second) {
+		t.Error("two demos with the same SOURCE_DATE_EPOCH differ")
+	}
 	// The kept database answers metrics like any other.
 	m := must(t, "metrics", "--db", filepath.Join(dir, "demo.duckdb"), "--since", "2024-03-17", "--until", "2024-06-15", "--format", "table")
 	if !strings.Contains(m.stdout, "overall") {
