@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dorareport/dorareport/dora"
 	"github.com/dorareport/dorareport/sources/github"
 	"github.com/dorareport/dorareport/sources/github/githubtest"
+	"github.com/dorareport/dorareport/sources/internal/httpx"
 )
 
 // once answers the first request to a path containing part with fn, and the rest normally.
@@ -111,18 +113,34 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("cancelled_context_ends_a_rate_limit_wait_within_a_second", func(t *testing.T) {
 		f := newFake(t, handmade())
+		ctx, cancel := context.WithCancel(context.Background())
+		var cancelled atomic.Pointer[time.Time]
 		f.Fault = func(w http.ResponseWriter, r *http.Request, n int) bool {
+			time.AfterFunc(200*time.Millisecond, func() {
+				now := time.Now()
+				cancelled.Store(&now)
+				cancel()
+			})
 			w.Header().Set("Retry-After", "3000")
 			w.WriteHeader(http.StatusTooManyRequests)
 			return true
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(200*time.Millisecond, cancel)
 		src := github.New(github.Config{BaseURL: f.BaseURL(), Token: token, Repos: []string{"acme/api"}, MaxWait: 2 * time.Hour})
-		start := time.Now()
 		err := src.Collect(ctx, openDB(t))
-		if !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
-			t.Fatalf("err = %v after %v; want context.Canceled within a second", err, time.Since(start))
+		if at := cancelled.Load(); !errors.Is(err, context.Canceled) || at == nil || time.Since(*at) > time.Second {
+			t.Fatalf("err = %v; want context.Canceled within a second of the cancellation", err)
+		}
+	})
+	t.Run("a_budget_spent_until_beyond_MaxWait_stops_with_a_rate_limit_error", func(t *testing.T) {
+		f := newFake(t, handmade())
+		f.RateLimit = 3 // the fourth answer leaves nothing, and the reset is an hour away
+		err := source(f, "acme/api").Collect(context.Background(), openDB(t))
+		var re *httpx.RateLimitError
+		if !errors.As(err, &re) || time.Until(re.Reset) < 50*time.Minute || !strings.Contains(err.Error(), "rate limit") {
+			t.Fatalf("err = %v; want a RateLimitError naming the reset an hour away", err)
+		}
+		if n := f.Requests(); n != 3 {
+			t.Errorf("%d requests; none should be sent once the budget is spent", n)
 		}
 	})
 	t.Run("a_rate_limit_reset_beyond_MaxWait_fails_naming_the_reset", func(t *testing.T) {

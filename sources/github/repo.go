@@ -118,7 +118,7 @@ func (r *repoSync) write(ctx context.Context, next *repoState, fn func(*dora.Wri
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("github: store %s: %w", r.repo, err)
+		return fmt.Errorf("store %s: %w", r.repo, err)
 	}
 	r.st = next
 	return nil

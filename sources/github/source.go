@@ -171,14 +171,14 @@ func (s *Source) configure() error {
 	case SignalDeployments, SignalReleases:
 	case SignalWorkflowRuns:
 		if len(s.cfg.Workflows) == 0 {
-			return fmt.Errorf("github: deployments: workflow_runs needs at least one workflow file in workflows")
+			return fmt.Errorf("deployments: workflow_runs needs at least one workflow file in workflows")
 		}
 	default:
-		return fmt.Errorf("github: deployments: unknown signal %q (want deployments, workflow_runs or releases)", s.cfg.Deployments)
+		return fmt.Errorf("deployments: unknown signal %q (want deployments, workflow_runs or releases)", s.cfg.Deployments)
 	}
 	for _, repo := range s.cfg.Repos {
 		if owner, name, ok := strings.Cut(repo, "/"); !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-			return fmt.Errorf("github: repos: %q is not owner/name", repo)
+			return fmt.Errorf("repos: %q is not owner/name", repo)
 		}
 	}
 	if s.cfg.BaseURL != "" {
@@ -188,7 +188,7 @@ func (s *Source) configure() error {
 		}
 		u, err := s.client.BaseURL.Parse(base)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("github: base_url: %q is not an http(s) URL", s.cfg.BaseURL)
+			return fmt.Errorf("base_url: %q is not an http(s) URL", s.cfg.BaseURL)
 		}
 		s.client.BaseURL = u
 	}
@@ -202,7 +202,11 @@ func (s *Source) fail(what, repo string, err error) error {
 	if errors.As(err, &rle) {
 		// go-github refused to send because the budget it tracks is spent for longer than
 		// the transport was allowed to wait.
-		err = &httpx.RateLimitError{Method: http.MethodGet, URL: what, Reset: rle.Rate.Reset.Time, MaxWait: cmp.Or(s.cfg.MaxWait, 15*time.Minute)}
+		e := &httpx.RateLimitError{Method: http.MethodGet, Reset: rle.Rate.Reset.Time, MaxWait: cmp.Or(s.cfg.MaxWait, 15*time.Minute)}
+		if rle.Response != nil && rle.Response.Request != nil {
+			e.Method, e.URL = rle.Response.Request.Method, httpx.RedactURL(rle.Response.Request.URL)
+		}
+		err = e
 	}
-	return fmt.Errorf("github: %s %s: %w", what, repo, err)
+	return fmt.Errorf("%s %s: %w", what, repo, err)
 }

@@ -40,7 +40,7 @@ func loadState(ctx context.Context, db *dora.DB, repo string) (*repoState, error
 		return st, err
 	}
 	if err := json.Unmarshal([]byte(raw), st); err != nil {
-		return nil, fmt.Errorf("github: sync state of %s is damaged (%v); delete its row in sync_state to collect the repository again", repo, err)
+		return nil, fmt.Errorf("sync state of %s is damaged (%v); delete its row in sync_state to collect the repository again", repo, err)
 	}
 	return st, nil
 }

@@ -20,7 +20,7 @@ func storedDeployments(ctx context.Context, db *dora.DB, repo string) (map[strin
 		CASE WHEN commits IS NULL THEN NULL ELSE to_json(commits)::VARCHAR END, coalesce(url, '')
 		FROM deployments WHERE source = 'github' AND repo = ?`, repo)
 	if err != nil {
-		return nil, fmt.Errorf("github: read stored deployments of %s: %w", repo, err)
+		return nil, fmt.Errorf("read stored deployments of %s: %w", repo, err)
 	}
 	defer rows.Close()
 	out := map[string]dora.Deployment{}
@@ -30,14 +30,14 @@ func storedDeployments(ctx context.Context, db *dora.DB, repo string) (map[strin
 		var commits sql.NullString
 		var status string
 		if err := rows.Scan(&d.ID, &d.Environment, &status, &d.SHA, &started, &finished, &commits, &d.URL); err != nil {
-			return nil, fmt.Errorf("github: read stored deployments of %s: %w", repo, err)
+			return nil, fmt.Errorf("read stored deployments of %s: %w", repo, err)
 		}
 		d.Status = dora.Status(status)
 		d.StartedAt, d.FinishedAt = utc(started), utc(finished)
 		if commits.Valid {
 			d.Commits = []string{}
 			if err := json.Unmarshal([]byte(commits.String), &d.Commits); err != nil {
-				return nil, fmt.Errorf("github: read stored deployments of %s: %w", repo, err)
+				return nil, fmt.Errorf("read stored deployments of %s: %w", repo, err)
 			}
 		}
 		out[d.ID] = d
@@ -51,7 +51,7 @@ func storedPulls(ctx context.Context, db *dora.DB, repo string) (map[string]dora
 		created_at, merged_at, merge_sha, first_commit_at, coalesce(url, '')
 		FROM pull_requests WHERE repo = ? AND merge_sha IS NOT NULL`, repo)
 	if err != nil {
-		return nil, fmt.Errorf("github: read stored pull requests of %s: %w", repo, err)
+		return nil, fmt.Errorf("read stored pull requests of %s: %w", repo, err)
 	}
 	defer rows.Close()
 	out := map[string]dora.PullRequest{}
@@ -60,10 +60,10 @@ func storedPulls(ctx context.Context, db *dora.DB, repo string) (map[string]dora
 		var labels string
 		var created, merged, first sql.NullTime
 		if err := rows.Scan(&p.Number, &p.Title, &labels, &created, &merged, &p.MergeSHA, &first, &p.URL); err != nil {
-			return nil, fmt.Errorf("github: read stored pull requests of %s: %w", repo, err)
+			return nil, fmt.Errorf("read stored pull requests of %s: %w", repo, err)
 		}
 		if err := json.Unmarshal([]byte(labels), &p.Labels); err != nil {
-			return nil, fmt.Errorf("github: read stored pull requests of %s: %w", repo, err)
+			return nil, fmt.Errorf("read stored pull requests of %s: %w", repo, err)
 		}
 		if len(p.Labels) == 0 {
 			p.Labels = nil
@@ -82,7 +82,7 @@ func serviceOf(ctx context.Context, db *dora.DB, repo string) (string, error) {
 		return repo, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("github: read services: %w", err)
+		return "", fmt.Errorf("read services: %w", err)
 	}
 	return name, nil
 }
