@@ -177,7 +177,7 @@ func (o *Org) deployments(g *rng, out sink, r *repo, s *service, h *history, pla
 	}
 	for k, ro := range plan {
 		switch {
-		case ro.kind == rollbackKind:
+		case ro.kind == rollbackRollout:
 			ro.head = plan[k-2].head
 		case ro.staging:
 			ro.head = h.headAt(ro.stagingAt)
@@ -206,7 +206,7 @@ func (o *Org) deployments(g *rng, out sink, r *repo, s *service, h *history, pla
 			started := ro.successAt(i)
 			d := deployment(env, dora.StatusSuccess, sha, started, started.Add(ro.dur))
 			d.Commits = shipped(env, ro.head)
-			d.Unplanned = ro.kind == unplannedKind
+			d.Unplanned = ro.kind == unplannedRollout
 			ro.ids[i] = d.ID
 			if err := out.Deployment(d); err != nil {
 				return err

@@ -25,11 +25,11 @@ type rollout struct {
 type rolloutKind uint8
 
 const (
-	planned rolloutKind = iota
-	rollbackKind
-	hotfixKind
-	revertKind
-	unplannedKind
+	plannedRollout rolloutKind = iota
+	rollbackRollout
+	hotfixRollout
+	revertRollout
+	unplannedRollout
 )
 
 type incidentKind uint8
@@ -182,9 +182,9 @@ func (o *Org) plannedWork(g *rng, s *service, r, prev *rollout) {
 func (o *Org) remediationWork(g *rng, s *service, r, bad *rollout, ready time.Time) {
 	at := r.at.Add(-g.between(2*time.Minute, r.at.Sub(ready)/2)).Truncate(time.Second)
 	switch r.kind {
-	case hotfixKind:
+	case hotfixRollout:
 		r.works = []*work{{service: s, at: at, kind: hotfixPR}}
-	case revertKind:
+	case revertRollout:
 		w := &work{service: s, at: at, kind: revertPR}
 		for _, b := range bad.works {
 			if b.kind != directPush {
@@ -193,7 +193,7 @@ func (o *Org) remediationWork(g *rng, s *service, r, bad *rollout, ready time.Ti
 			}
 		}
 		r.works = []*work{w}
-	case unplannedKind:
+	case unplannedRollout:
 		r.works = []*work{{service: s, at: at, kind: directPush}}
 	}
 }
