@@ -10,14 +10,16 @@
 CREATE OR REPLACE TEMP TABLE graph_needed AS
 SELECT p.id, p.repo, p.sha, p.prev_sha
 FROM prod p
-WHERE p.commits IS NULL AND p.prev_sha IS NOT NULL AND p.repo IS NOT NULL
+WHERE NOT p.commits_known AND p.prev_sha IS NOT NULL AND p.repo IS NOT NULL
   AND EXISTS (SELECT 1 FROM commits c WHERE c.repo = p.repo AND c.sha = p.sha AND c.parents IS NOT NULL)
   AND EXISTS (SELECT 1 FROM commits c WHERE c.repo = p.repo AND c.sha = p.prev_sha AND c.parents IS NOT NULL);
 
 CREATE OR REPLACE TEMP TABLE shipped AS
-SELECT id AS deployment_id, repo, unnest(commits) AS sha FROM prod WHERE commits IS NOT NULL;
+SELECT d.id AS deployment_id, d.repo, unnest(d.commits) AS sha
+FROM deployments d SEMI JOIN prod p ON p.id = d.id
+WHERE d.commits IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE ranges AS
 SELECT p.id AS deployment_id,
-       p.commits IS NOT NULL OR p.id IN (SELECT id FROM graph_needed) AS known
+       p.commits_known OR p.id IN (SELECT id FROM graph_needed) AS known
 FROM prod p;

@@ -7,27 +7,36 @@
 -- with lead_time_start = committed), except for a squash or rebase merge: a shipped commit that is
 -- the merge_sha of a pull request whose own commits were not shipped starts at the pull request's
 -- first_commit_at (else its earliest known commit). Negative lead times are clamped to 0.
+--
+-- Only the changes first deployed in the window are kept; the first deployment of each commit is
+-- still taken over the whole history.
 CREATE OR REPLACE TEMP TABLE changes AS
 WITH firsts AS (
-    SELECT s.repo, s.sha, p.service, p.team, p.environment, p.id AS deployment_id,
-           p.finished_at AS deployed_at, p.in_window, p.grp, p.period
+    -- min() of a struct compares its fields in order: the earliest deployment, then the least id
+    SELECT p.service, s.repo, s.sha, min({'at': p.finished_at, 'id': p.id}).id AS deployment_id
     FROM shipped s JOIN prod p ON p.id = s.deployment_id
-    QUALIFY row_number() OVER (PARTITION BY p.service, s.repo, s.sha ORDER BY p.finished_at, p.id) = 1
+    GROUP BY ALL
 ), recs AS (
-    SELECT f.*, c.sha IS NOT NULL AS has_record, coalesce(len(c.parents) > 1, false) AS merge_commit,
+    SELECT f.repo, f.sha, f.service, f.deployment_id, p.finished_at AS deployed_at, p.grp, p.period,
+           c.sha IS NOT NULL AS has_record, coalesce(len(c.parents) > 1, false) AS merge_commit,
            c.authored_at, c.committed_at, c.pull_request
-    FROM firsts f LEFT JOIN commits c ON c.repo = f.repo AND c.sha = f.sha
+    FROM firsts f
+    JOIN prod p ON p.id = f.deployment_id AND p.in_window
+    LEFT JOIN commits c ON c.repo = f.repo AND c.sha = f.sha
     WHERE c.service IS NULL OR c.service = f.service
-), own_shipped AS (
-    -- pull requests some of whose own commits (not their merge commit) were shipped
-    SELECT DISTINCT r.service, r.repo, r.pull_request AS number
-    FROM recs r JOIN pull_requests pr ON pr.repo = r.repo AND pr.number = r.pull_request
-    WHERE r.sha IS DISTINCT FROM pr.merge_sha
-), squashed AS (
-    SELECT r.service, r.repo, r.sha, min(pr.number) AS number,
-           min(pr.first_commit_at) AS first_commit_at
+), candidates AS (
+    -- pull requests merged as one of the window's changes
+    SELECT r.service, r.repo, r.sha, pr.number, pr.first_commit_at
     FROM recs r JOIN pull_requests pr ON pr.repo = r.repo AND pr.merge_sha = r.sha
-    WHERE NOT EXISTS (SELECT 1 FROM own_shipped o WHERE o.service = r.service AND o.repo = r.repo AND o.number = pr.number)
+), own_shipped AS (
+    -- those some of whose own commits (not their merge commit) were shipped, at any time
+    SELECT DISTINCT q.service, q.repo, q.number
+    FROM candidates q
+    JOIN commits c ON c.repo = q.repo AND c.pull_request = q.number AND c.sha <> q.sha
+    JOIN firsts f ON f.service = q.service AND f.repo = c.repo AND f.sha = c.sha
+), squashed AS (
+    SELECT q.service, q.repo, q.sha, min(q.number) AS number, min(q.first_commit_at) AS first_commit_at
+    FROM candidates q ANTI JOIN own_shipped o ON o.service = q.service AND o.repo = q.repo AND o.number = q.number
     GROUP BY ALL
 ), pr_first AS (
     -- the earliest authored commit of squashed pull requests that lack first_commit_at
@@ -35,7 +44,8 @@ WITH firsts AS (
     FROM commits c SEMI JOIN squashed q ON q.repo = c.repo AND q.number = c.pull_request AND q.first_commit_at IS NULL
     GROUP BY ALL
 ), started AS (
-    SELECT r.*, coalesce(r.pull_request, q.number) AS pr_number, q.sha IS NOT NULL AS squash,
+    SELECT r.repo, r.sha, r.service, r.deployment_id, r.deployed_at, r.grp, r.period, r.has_record,
+           r.merge_commit, coalesce(r.pull_request, q.number) AS pr_number,
            CASE
                WHEN q.sha IS NOT NULL AND coalesce(q.first_commit_at, pf.first_commit_at) IS NOT NULL
                    THEN coalesce(q.first_commit_at, pf.first_commit_at)
@@ -47,6 +57,7 @@ WITH firsts AS (
     LEFT JOIN pr_first pf ON pf.repo = q.repo AND pf.number = q.number
 )
 SELECT *,
+       true AS in_window,
        epoch(deployed_at) - epoch(started_at) < 0 AS negative,
        -- CASE, not greatest(): greatest() would turn an unknown start into 0
        CASE WHEN epoch(deployed_at) - epoch(started_at) < 0 THEN 0 ELSE epoch(deployed_at) - epoch(started_at) END AS lead_seconds
