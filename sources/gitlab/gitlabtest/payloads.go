@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -47,7 +48,7 @@ func first(name string) map[string]any {
 	return v[0]
 }
 
-// clone deep-copies a template.
+// clone deep-copies a template; shallow copies what only gets its top-level fields replaced.
 func clone(v map[string]any) map[string]any {
 	raw, _ := json.Marshal(v)
 	var c map[string]any
@@ -63,7 +64,7 @@ func ts(t time.Time) any {
 }
 
 func environmentJSON(e Environment) any {
-	v := clone(tmplEnvironment)
+	v := maps.Clone(tmplEnvironment)
 	v["id"], v["name"], v["slug"], v["tier"], v["state"] = e.ID, e.Name, e.Name, e.Tier, "available"
 	return v
 }
@@ -94,7 +95,7 @@ func deploymentJSON(p *Project, d Deployment) any {
 }
 
 func commitJSON(tmpl map[string]any, c Commit, p *Project) any {
-	v := clone(tmpl)
+	v := maps.Clone(tmpl)
 	v["id"], v["short_id"] = c.SHA, c.SHA[:11]
 	v["authored_date"], v["committed_date"], v["created_at"] = ts(c.Authored), ts(c.Committed), ts(c.Committed)
 	v["parent_ids"] = c.Parents
@@ -106,7 +107,7 @@ func commitJSON(tmpl map[string]any, c Commit, p *Project) any {
 }
 
 func mergeRequestJSON(s *Server, p *Project, m MergeRequest) any {
-	v := clone(tmplMergeRequest)
+	v := maps.Clone(tmplMergeRequest)
 	v["id"], v["iid"], v["project_id"], v["title"] = 1000+m.IID, m.IID, p.ID, m.Title
 	v["created_at"], v["updated_at"], v["merged_at"] = ts(m.Created), ts(m.Updated), ts(m.Merged)
 	v["state"], v["closed_at"] = "opened", nil
@@ -125,7 +126,7 @@ func mergeRequestJSON(s *Server, p *Project, m MergeRequest) any {
 }
 
 func issueJSON(s *Server, p *Project, is Issue) any {
-	v := clone(tmplIssue)
+	v := maps.Clone(tmplIssue)
 	v["id"], v["iid"], v["project_id"], v["title"], v["description"] = 5000+is.IID, is.IID, p.ID, is.Title, is.Description
 	v["issue_type"], v["type"] = is.Type, map[bool]string{true: "INCIDENT", false: "ISSUE"}[is.Type == "incident"]
 	v["severity"] = is.Severity

@@ -108,7 +108,7 @@ func (p *Project) deploy(rng *rand.Rand, start, end time.Time, main []Commit, n 
 	last := map[string][]string{} // successful shas by environment
 	next := 0
 	for j := 0; j < n; j++ {
-		at := start.Add(span * time.Duration(j+1) / time.Duration(n+1)).Truncate(time.Second)
+		at := start.Add(time.Duration(float64(span) * float64(j+1) / float64(n+1))).Truncate(time.Second)
 		for next < len(main)-1 && !main[next+1].Committed.After(at) {
 			next++
 		}
