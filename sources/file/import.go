@@ -22,11 +22,12 @@ type Options struct {
 	// Stdin is read for the name "-"; nil means os.Stdin.
 	Stdin io.Reader
 	// Progress receives a line like "imported 1.2M records from events.jsonl" about once a
-	// second during a long import, and a last one at its end. Nil: no progress.
+	// second during a long import, then one with the total. Nil: no progress.
 	Progress io.Writer
 }
 
-// Counts is how many records of each kind an import wrote.
+// Counts is how many records of each kind an import wrote (a record that appears twice in a
+// file counts twice and is stored once).
 type Counts struct {
 	Deployments, Commits, PullRequests, Incidents int
 }

@@ -67,7 +67,7 @@ func (f *jsonFields) parse(line []byte) error {
 		return invalid("invalid JSON: %s", syntaxError(line))
 	}
 	if line[0] != '{' {
-		return invalid("want a JSON object, got %s", typeOf(line))
+		return invalid("want one JSON object per line, got %s", typeOf(line))
 	}
 	f.members = f.members[:0]
 	for i := 1; ; {

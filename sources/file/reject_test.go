@@ -56,7 +56,7 @@ func TestABadLineRejectsTheWholeFile(t *testing.T) {
 			`events.jsonl:3: invalid record: invalid JSON: invalid character '{' after top-level value`},
 		{"not_an_object", "events.jsonl",
 			good + `["kind","incident"]`,
-			`events.jsonl:3: invalid record: want a JSON object, got a list`},
+			`events.jsonl:3: invalid record: want one JSON object per line, got a list`},
 		{"wrong_type_string_for_integer", "events.jsonl",
 			good + `{"kind":"pull_request","repo":"acme/api","number":"42","created_at":"2024-03-04T10:00:00Z"}`,
 			`events.jsonl:3: invalid record: number: want an integer, got a string "42"`},
