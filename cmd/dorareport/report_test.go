@@ -44,6 +44,9 @@ func TestReportHTMLToStdoutAndFile(t *testing.T) {
 	if !strings.Contains(strings.ToLower(r.stdout), "<html") {
 		t.Errorf("stdout is not HTML: %.200s", r.stdout)
 	}
+	if !strings.Contains(r.stdout, "Acme &lt;platform&gt;") {
+		t.Error("--title is not in the page")
+	}
 	js := writeFile(t, t.TempDir(), "echarts.min.js", "/* inline-echarts-marker */")
 	out := filepath.Join(t.TempDir(), "r.html")
 	must(t, args("report", "--db", db, window, "--echarts-js", js, "-o", out)...)
@@ -53,6 +56,14 @@ func TestReportHTMLToStdoutAndFile(t *testing.T) {
 	}
 	if !bytes.Contains(data, []byte("inline-echarts-marker")) {
 		t.Error("--echarts-js was not inlined")
+	}
+}
+
+func TestReportLastMonthMarkdown(t *testing.T) {
+	db := importedDB(t)
+	r := must(t, "report", "--db", db, "--last", "month", "--format", "markdown", "--title", "Acme", "--by", "team")
+	if !strings.HasPrefix(r.stdout, "# Acme\n") || !strings.Contains(r.stdout, "1–31 May 2024") {
+		t.Errorf("report of last month at the fixed clock:\n%.300s", r.stdout)
 	}
 }
 
