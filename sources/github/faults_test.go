@@ -92,6 +92,13 @@ func TestFaults(t *testing.T) {
 			t.Errorf("%d requests; refused credentials are not retried", n)
 		}
 	})
+	t.Run("an_unknown_repository_says_to_check_the_name_and_the_token", func(t *testing.T) {
+		f := newFake(t, handmade())
+		err := source(f, "acme/private").Collect(context.Background(), openDB(t))
+		if err == nil || !strings.Contains(err.Error(), "acme/private") || !strings.Contains(err.Error(), "404") || !strings.Contains(err.Error(), "$GITHUB_TOKEN") {
+			t.Fatalf("err = %v; want it to name the repository, the 404 and the token variable", err)
+		}
+	})
 	t.Run("cancelled_context_stops_the_collection_at_once", func(t *testing.T) {
 		f := newFake(t, githubtest.Synthetic("acme", "web", githubtest.Shape{Deployments: 100, Commits: 1000, Pulls: 50, Start: t0}))
 		ctx, cancel := context.WithCancel(context.Background())

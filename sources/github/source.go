@@ -6,7 +6,14 @@
 // deployment whose range is stored) is kept in the warehouse's sync state and committed in the
 // same transaction as the data it describes. A second run sends conditional requests, which
 // GitHub answers with 304 Not Modified at no rate-limit cost. All HTTP goes through
-// sources/internal/httpx: retries, rate-limit waits, redaction of the token.
+// sources/internal/httpx: retries, rate-limit waits, redaction of the token. (The primary and
+// secondary limits are handled there rather than with gofri/go-github-ratelimit, which would
+// act on the same 403 and 429 answers a second time, and whose waits do not end with the
+// context.)
+//
+// Records are identified as OWNER/NAME/deployments/ID (or runs/ID, releases/ID) and
+// OWNER/NAME/issues/NUMBER; an incident issue's "caused by: 1234" line names a deployment of
+// its repository by GitHub's id, and "caused by: <sha>" by sha.
 package github
 
 import (
@@ -208,5 +215,17 @@ func (s *Source) fail(what, repo string, err error) error {
 		}
 		err = e
 	}
+	var se *httpx.StatusError
+	if errors.As(err, &se) && se.Status == http.StatusNotFound {
+		// GitHub answers 404, not 403, for a private repository the token cannot see.
+		return fmt.Errorf("%s %s: %w (is the repository named right, and can the token%s read it?)", what, repo, err, envNote(s.cfg.TokenEnv))
+	}
 	return fmt.Errorf("%s %s: %w", what, repo, err)
+}
+
+func envNote(env string) string {
+	if env == "" {
+		return ""
+	}
+	return " in $" + env
 }
