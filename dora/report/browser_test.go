@@ -72,6 +72,7 @@ type browserReport struct {
 	requests  []string
 	xssFired  bool
 	bodyText  string
+	tipText   string
 	injected  int
 	screenPNG []byte
 }
@@ -96,6 +97,22 @@ const inspectCharts = `Array.from(document.querySelectorAll('.chart')).map(funct
   }
   return {id: el.id, canvas: true, colours: n, width: c.width, height: c.height};
 })`
+
+// showEveryTip opens the tooltip of every data item of the incident timeline, where incident
+// titles are shown as HTML tooltips, and returns the text of the last one shown.
+const showEveryTip = `(function () {
+  var el = document.getElementById('incident-timeline');
+  if (!el) { return ''; }
+  var chart = echarts.getInstanceByDom(el), text = '';
+  chart.getOption().series.forEach(function (s, si) {
+    (s.data || []).forEach(function (_, di) {
+      chart.dispatchAction({type: 'showTip', seriesIndex: si, dataIndex: di});
+      var tip = el.querySelector('div[style*="z-index"]') || el.lastElementChild;
+      text += tip ? tip.innerText + '\n' : '';
+    });
+  });
+  return text;
+})()`
 
 // The alert trap runs before any page script: a title that executed would set the flag.
 const alertTrap = `window.__xss = false;
@@ -175,6 +192,7 @@ func openInBrowser(t *testing.T, chromium, file string) browserReport {
 			chromedp.WithPollingTimeout(20*time.Second)),
 		chromedp.Sleep(300*time.Millisecond),
 		chromedp.Evaluate(inspectCharts, &charts),
+		chromedp.Evaluate(showEveryTip, &r.tipText),
 		chromedp.Evaluate(`window.__xss`, &r.xssFired),
 		chromedp.Evaluate(`document.body.innerText`, &r.bodyText),
 		chromedp.Evaluate(`document.querySelectorAll('img[src="x"], img[onerror]').length`, &r.injected),
@@ -244,6 +262,9 @@ func TestBrowser(t *testing.T) {
 			}
 			if c.name == "fixture" && !strings.Contains(r.bodyText, xssTitle) {
 				t.Errorf("the incident title %q is not shown as text", xssTitle)
+			}
+			if c.name == "fixture" && !strings.Contains(r.tipText, xssTitle) {
+				t.Errorf("the incident tooltip does not show the title %q as text; tooltips read:\n%s", xssTitle, r.tipText)
 			}
 			if c.name == "empty" {
 				for _, want := range []string{"No deployments in this window.", "Insufficient data"} {

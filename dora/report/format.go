@@ -48,11 +48,7 @@ func duration(seconds float64) string {
 	case seconds < 48*3600:
 		return number(seconds/3600) + " h"
 	default:
-		d := number(seconds / 86400)
-		if d == "1" {
-			return "1 day"
-		}
-		return d + " days"
+		return number(seconds/86400) + " days"
 	}
 }
 

@@ -320,10 +320,7 @@ func (v *view) failedRows(p *page) {
 	if n := len(failed); n > 0 {
 		p.FailedLead = fmt.Sprintf("%s needed immediate intervention. Newest first, with why and how long until service was restored.", capitalize(plural(n, "deployment", "deployments")))
 	}
-	p.FailedEmpty = "No failed deployments in this window."
-	if v.in.Current.Overall.DeploymentFrequency.Deployments == 0 {
-		p.FailedEmpty = "No deployments in this window."
-	}
+	p.FailedEmpty = v.noFailuresListed()
 	for i, f := range failed {
 		if i == tableRows {
 			p.FailedMore = fmt.Sprintf("The %d most recent of %d failed deployments are listed.", tableRows, len(failed))

@@ -109,11 +109,7 @@ func (v *view) markdownFailures(md *mdWriter) {
 	md.line("## Failed deployments")
 	md.line()
 	if len(failed) == 0 {
-		if v.in.Current.Overall.DeploymentFrequency.Deployments == 0 {
-			md.line("_No deployments in this window._")
-		} else {
-			md.line("_No failed deployments in this window._")
-		}
+		md.line("_", v.noFailuresListed(), "_")
 		md.line()
 		return
 	}

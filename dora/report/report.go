@@ -95,6 +95,19 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
+// noFailuresListed says why the failed-deployment list is empty: there were none, there were no
+// deployments, or the report was made without details.
+func (v *view) noFailuresListed() string {
+	o := v.in.Current.Overall
+	switch {
+	case o.DeploymentFrequency.Deployments == 0:
+		return "No deployments in this window."
+	case v.in.Details == nil && o.ChangeFailureRate.Failed > 0:
+		return capitalize(plural(o.ChangeFailureRate.Failed, "deployment", "deployments")) + " failed; this report was made without the details to list them."
+	}
+	return "No failed deployments in this window."
+}
+
 // isMonthly tells a monthly series from a weekly one by the gap between its first periods.
 func isMonthly(series []dora.Point) bool {
 	if len(series) < 2 {
