@@ -472,6 +472,14 @@ func TestChangeFailureRate(t *testing.T) {
 			eq(t, "failed", w.overall().ChangeFailureRate.Failed, tc.failed)
 		})
 	}
+	t.Run("monorepo_fix_of_another_service_does_not_remediate", func(t *testing.T) {
+		w := newWorld(t)
+		w.prs = append(w.prs, dora.PullRequest{Repo: "acme/api", Number: 9, Title: "Hotfix web", CreatedAt: at(0, 0), MergeSHA: "fix"})
+		w.commits = append(w.commits, dora.Commit{Repo: "acme/api", SHA: "fix", AuthoredAt: at(0, 1), Parents: []string{"A"}, Service: "web"})
+		w.deploy("d1", "A", at(0, 1), ships())
+		w.deploy("d2", "fix", at(0, 3), ships("fix"))
+		eq(t, "failed", w.overall().ChangeFailureRate.Failed, 0)
+	})
 	t.Run("incident_with_caused_by_fails_that_deployment", func(t *testing.T) {
 		w := newWorld(t)
 		w.deploy("d1", "A", at(0, 1))

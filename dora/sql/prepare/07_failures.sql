@@ -3,7 +3,8 @@
 -- 1. an incident is attributed to it;
 -- 2. it was rolled back: the next deployment of its service and environment is a rollback;
 -- 3. it was remediated: the next deployment is a remediation, i.e. marked unplanned or shipping
---    the merge commit of a pull request recognised as a revert or hotfix (remediation_patterns).
+--    the merge commit of a pull request recognised as a revert or hotfix (remediation_patterns)
+--    and not marked as another service's commit (monorepos).
 -- A deployment with several reasons or incidents fails once. Service is restored at the latest
 -- resolved_at of its attributed incidents when it has any (open while any is unresolved), else at
 -- the finished_at of the deployment that remediated it.
@@ -12,7 +13,9 @@ SELECT p.id,
        p.unplanned OR EXISTS (
            SELECT 1
            FROM shipped s JOIN pull_requests pr ON pr.repo = s.repo AND pr.merge_sha = s.sha
+           LEFT JOIN commits c ON c.repo = s.repo AND c.sha = s.sha
            WHERE s.deployment_id = p.id
+             AND (c.service IS NULL OR c.service = p.service) -- a monorepo fix of another service is not ours
              AND (list_has_any(list_transform(coalesce(pr.labels, []), l -> lower(l)), getvariable('remediation_labels'))
                   OR list_bool_or(list_transform(getvariable('remediation_prefixes'), x -> starts_with(lower(coalesce(pr.title, '')), x))))
        ) AS remediation
