@@ -103,6 +103,8 @@ func handmade() *githubtest.Repo {
 		{Number: 11, Title: "Revert the change", Labels: []string{"incident"}, Created: t0.Add(9 * time.Hour), Updated: t0.Add(10 * time.Hour), PullRequest: true},
 		{Number: 12, Title: "Slow search", Labels: []string{"incident"}, Created: t0.Add(12 * time.Hour), Updated: t0.Add(12 * time.Hour)},
 		{Number: 13, Title: "Not an incident", Labels: []string{"bug"}, Created: t0, Updated: t0},
+		{Number: 14, Title: "Cache misses", Body: "> caused by: `" + githubtest.SHA("c4")[:8] + "`", Labels: []string{"incident"},
+			Created: t0.Add(5 * time.Hour), Updated: t0.Add(6 * time.Hour), Closed: t0.Add(6 * time.Hour)},
 	}
 	return r
 }
@@ -171,8 +173,11 @@ func TestCollectHandmade(t *testing.T) {
 	})
 	t.Run("issue_that_is_a_pull_request_is_skipped", func(t *testing.T) {
 		inc := incidents(t, db)
-		if len(inc) != 2 || inc["acme/api/issues/11"].ID != "" {
-			t.Fatalf("incidents %v; want #10 and #12 only", keys(inc))
+		if len(inc) != 3 || inc["acme/api/issues/11"].ID != "" {
+			t.Fatalf("incidents %v; want #10, #12 and #14", keys(inc))
+		}
+		if got := inc["acme/api/issues/14"].CausedBy; got != c(4) {
+			t.Errorf("#14 names d3 by an abbreviated sha; caused_by = %q, want %s", got, c(4))
 		}
 		i := inc["acme/api/issues/10"]
 		if i.CausedBy != "acme/api/deployments/4" || i.Severity != "sev1" || i.Service != "acme/api" ||

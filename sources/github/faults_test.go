@@ -72,7 +72,7 @@ func TestFaults(t *testing.T) {
 		if d := deps["acme/api/deployments/4"]; d.Commits != nil {
 			t.Errorf("d4 follows the unknown sha and ships %v; want unknown", d.Commits)
 		}
-		if n := len(incidents(t, db)); n != 2 {
+		if n := len(incidents(t, db)); n != 3 {
 			t.Errorf("stored %d incidents; the collection should go on past the range", n)
 		}
 	})

@@ -90,9 +90,24 @@ func (r *repoSync) incident(is *gh.Issue, service string) dora.Incident {
 }
 
 // deploymentRef turns what an issue names into a deployment id: a number is a deployment (run,
-// release) of this repository, anything else (a sha, a full id) is kept as written.
+// release) of this repository, an abbreviated sha is completed from the deployments stored for
+// the repository when only one matches, anything else (a full sha, a full id) is kept as written.
 func (r *repoSync) deploymentRef(ref string) string {
 	ref = strings.TrimRight(strings.TrimPrefix(ref, "#"), ".,;)")
+	if len(ref) >= 7 && len(ref) < 40 && isHex(ref) {
+		full := ""
+		for _, d := range r.stored {
+			if strings.HasPrefix(d.SHA, strings.ToLower(ref)) {
+				if full != "" && full != d.SHA {
+					return ref // ambiguous: leave it as written
+				}
+				full = d.SHA
+			}
+		}
+		if full != "" {
+			return full
+		}
+	}
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil && n > 0 {
 		switch r.s.cfg.Deployments {
 		case SignalWorkflowRuns:
@@ -120,4 +135,13 @@ func severity(label string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+func isHex(s string) bool {
+	for _, c := range strings.ToLower(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -111,7 +111,7 @@ func (r *Repo) Events() []byte {
 		}
 		enc.Encode(e)
 	}
-	causedBy := regexp.MustCompile(`(?im)^\s*caused by:\s*(\d+)\s*$`)
+	causedBy := regexp.MustCompile("(?im)^[\\s>]*caused by:\\s*`?([0-9a-f]+)`?\\s*$")
 	for _, is := range r.Issues {
 		if is.PullRequest || !slices.Contains(is.Labels, "incident") {
 			continue
@@ -128,6 +128,13 @@ func (r *Repo) Events() []byte {
 		}
 		if m := causedBy.FindStringSubmatch(is.Body); m != nil {
 			e["caused_by"] = fmt.Sprintf("%s/deployments/%s", name, m[1])
+			if len(m[1]) >= 7 { // an abbreviated sha of a deployment
+				for _, d := range r.Deployments {
+					if strings.HasPrefix(d.SHA, m[1]) {
+						e["caused_by"] = d.SHA
+					}
+				}
+			}
 		}
 		enc.Encode(e)
 	}
