@@ -338,15 +338,22 @@ func TestNoChangeResyncIsCheap(t *testing.T) {
 	f := newFake(t, p)
 	db := openDB(t)
 	collect(t, context.Background(), source(f, p.Path), db)
-	before, _ := f.Requests()
 	want := dumpDB(t, db)
-	collect(t, context.Background(), source(f, p.Path), db)
-	after, by := f.Requests()
-	if after-before > 4 {
-		t.Errorf("a sync with nothing new made %d requests (%v), want one per list: environments, merge requests, deployments, incidents", after-before, by)
-	}
-	if got := dumpDB(t, db); got != want {
-		t.Error("a sync with nothing new changed the stored rows")
+	for run := 2; run <= 3; run++ {
+		before, _ := f.Requests()
+		src := source(f, p.Path)
+		collect(t, context.Background(), src, db)
+		after, by := f.Requests()
+		if after-before > 4 {
+			t.Errorf("run %d with nothing new made %d requests (%v), want one per list: environments, merge requests, deployments, incidents", run, after-before, by)
+		}
+		// the second run stores the ETags of lists that now fit on one page; the third sends them
+		if st := src.Stats(); run == 3 && st.NotModified != st.Requests {
+			t.Errorf("run 3: %d of %d requests answered 304 Not Modified; every list was unchanged", st.NotModified, st.Requests)
+		}
+		if got := dumpDB(t, db); got != want {
+			t.Errorf("run %d with nothing new changed the stored rows", run)
+		}
 	}
 }
 
@@ -444,5 +451,79 @@ func TestConfigurationErrorsNameTheKey(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: error %v does not name the key", name, err)
 		}
+	}
+}
+
+func TestPagesFollowTheLinkHeaderWithoutXNextPage(t *testing.T) {
+	p := small()
+	f := newFake(t, p)
+	f.LinkOnly = map[string]bool{"deployments": true, "merge_requests": true}
+	db := openDB(t)
+	collect(t, context.Background(), source(f, p.Path), db)
+	_, by := f.Requests()
+	if got := len(deployments(t, db)); got != len(p.Deployments) || by["deployments"] != 3 {
+		t.Errorf("stored %d of %d deployments in %d requests, want all in 3", got, len(p.Deployments), by["deployments"])
+	}
+	if got := len(pulls(t, db)); got != len(p.MergeRequests) {
+		t.Errorf("stored %d of %d merge requests", got, len(p.MergeRequests))
+	}
+}
+
+func TestSelfManagedBaseURLWithoutAPIPath(t *testing.T) {
+	p := small()
+	f := newFake(t, p)
+	db := openDB(t)
+	collect(t, context.Background(), gitlab.New(gitlab.Config{BaseURL: f.URL + "/", Token: token, Projects: []string{p.Path}}), db)
+	d := deployments(t, db)[p.Path+"/deployments/1"]
+	if d.ID == "" || !strings.HasPrefix(d.URL, f.URL+"/"+p.Path+"/-/") {
+		t.Errorf("deployment 1 stored as %+v, want a web URL under %s/%s", d, f.URL, p.Path)
+	}
+}
+
+func TestSinceBoundsTheFirstCollection(t *testing.T) {
+	p := small()
+	f := newFake(t, p)
+	db := openDB(t)
+	since := p.Deployments[len(p.Deployments)/2].Updated
+	collect(t, context.Background(), gitlab.New(gitlab.Config{BaseURL: f.APIURL(), Token: token, Projects: []string{p.Path}, Since: since}), db)
+	got := deployments(t, db)
+	for _, d := range p.Deployments {
+		_, ok := got[fmt.Sprintf("%s/deployments/%d", p.Path, d.IID)]
+		if ok != !d.Updated.Before(since) {
+			t.Fatalf("deployment %d updated %v: stored %v with since %v", d.IID, d.Updated, ok, since)
+		}
+	}
+}
+
+func TestUnknownShaLeavesTheRangeUnknown(t *testing.T) {
+	p := small()
+	var lost, after string
+	for i, d := range p.Deployments {
+		if i > 20 && d.Environment == "production" && d.Status == "success" {
+			if lost == "" {
+				p.Deployments[i].SHA = strings.Repeat("f", 40) // force-pushed away
+				lost = fmt.Sprintf("%s/deployments/%d", p.Path, d.IID)
+				continue
+			}
+			after = fmt.Sprintf("%s/deployments/%d", p.Path, d.IID)
+			break
+		}
+	}
+	f := newFake(t, p)
+	db := openDB(t)
+	collect(t, context.Background(), source(f, p.Path), db)
+	got := deployments(t, db)
+	if got[lost].Commits != nil || got[after].Commits != nil {
+		t.Errorf("ranges into and out of a sha GitLab no longer has: %v and %v, want both unknown", got[lost].Commits, got[after].Commits)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	p := small()
+	f := newFake(t, p)
+	var out strings.Builder
+	collect(t, context.Background(), gitlab.New(gitlab.Config{BaseURL: f.APIURL(), Token: token, Projects: []string{p.Path}, Progress: &out}), openDB(t))
+	if !strings.Contains(out.String(), "gitlab: 1/1 projects") || !strings.Contains(out.String(), "rate limit") {
+		t.Errorf("progress %q", out.String())
 	}
 }

@@ -89,8 +89,6 @@ type Config struct {
 	Logger *slog.Logger
 	// Transport sends the requests (a proxy, a test double); nil: http.DefaultTransport.
 	Transport http.RoundTripper
-	// MinBackoff overrides the shortest wait before retrying a failed request; 0: httpx's default.
-	MinBackoff time.Duration
 }
 
 // A Source collects one GitLab configuration. It implements dora.Collector.
@@ -118,7 +116,7 @@ func New(cfg Config) *Source {
 	if cfg.Token != "" {
 		secrets = []string{cfg.Token}
 	}
-	t := httpx.New(httpx.Options{Base: cfg.Transport, Version: cfg.Version, MaxWait: cfg.MaxWait, MinBackoff: cfg.MinBackoff,
+	t := httpx.New(httpx.Options{Base: cfg.Transport, Version: cfg.Version, MaxWait: cfg.MaxWait,
 		Source: "gitlab", TokenEnv: cfg.TokenEnv, Secrets: secrets, Logger: cfg.Logger})
 	s := &Source{cfg: cfg, http: t, log: cfg.Logger}
 	base, err := apiRoot(cfg.BaseURL)
@@ -126,7 +124,11 @@ func New(cfg Config) *Source {
 		s.err = err
 		return s
 	}
-	s.client, s.err = gl.NewClient(cfg.Token,
+	var auth gl.AuthSource = gl.AccessTokenAuthSource{Token: cfg.Token}
+	if cfg.Token == "" {
+		auth = gl.Unauthenticated{} // public projects; an empty PRIVATE-TOKEN would be refused
+	}
+	s.client, s.err = gl.NewAuthSourceClient(auth,
 		gl.WithBaseURL(base),
 		gl.WithHTTPClient(t.Client()),
 		gl.WithoutRetries(),                 // httpx retries

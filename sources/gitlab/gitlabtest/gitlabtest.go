@@ -86,6 +86,9 @@ type Server struct {
 	// x-total, x-total-pages and rel="last"; the others leave them out, as GitLab.com does for
 	// large collections and the commits API always does.
 	Totals map[string]bool
+	// LinkOnly lists the endpoints whose pages carry only the Link header, as keyset-paginated
+	// lists do: no x-page, x-next-page or totals.
+	LinkOnly map[string]bool
 	// Fail, when set, is asked before each request (n counts from 1) and may answer instead.
 	Fail func(r *http.Request, n int) (Fault, bool)
 

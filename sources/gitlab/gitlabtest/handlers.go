@@ -164,6 +164,11 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, name string, n int
 		links = append(links, link(pages, "last"))
 	}
 	h.Set("Link", strings.Join(links, ", "))
+	if s.LinkOnly[name] {
+		for _, k := range []string{"X-Page", "X-Per-Page", "X-Next-Page", "X-Prev-Page", "X-Total", "X-Total-Pages"} {
+			h.Del(k)
+		}
+	}
 	s.write(w, r, items)
 }
 
