@@ -67,7 +67,7 @@ Credentials a source refuses give exit code 4.`,
 				}
 				if err != nil {
 					err = authHint(err, sources[i].tokenEnv)
-					a.log.Error("collect failed", "source", c.Name(), "err", err)
+					a.log.Warn("failed; going on with the other sources", "source", c.Name())
 					errs = append(errs, fmt.Errorf("%s: %w", c.Name(), err))
 					continue // the other sources' data is still worth having
 				}
