@@ -94,9 +94,13 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("an_unknown_repository_says_to_check_the_name_and_the_token", func(t *testing.T) {
 		f := newFake(t, handmade())
-		err := source(f, "acme/private").Collect(context.Background(), openDB(t))
+		db := openDB(t)
+		err := source(f, "acme/private", "acme/api").Collect(context.Background(), db)
 		if err == nil || !strings.Contains(err.Error(), "acme/private") || !strings.Contains(err.Error(), "404") || !strings.Contains(err.Error(), "$GITHUB_TOKEN") {
 			t.Fatalf("err = %v; want it to name the repository, the 404 and the token variable", err)
+		}
+		if n := len(deployments(t, db)); n != 6 {
+			t.Errorf("stored %d deployments of acme/api; one failing repository must not stop the others", n)
 		}
 	})
 	t.Run("cancelled_context_stops_the_collection_at_once", func(t *testing.T) {

@@ -131,22 +131,20 @@ func (s *Source) Name() string { return "github" }
 // Stats counts the requests sent so far.
 func (s *Source) Stats() httpx.Stats { return s.http.Stats() }
 
-// Collect pulls every configured repository into db, a few at a time. It stops at the first
-// error; what was committed before it stays, and the next run resumes from there.
+// Collect pulls every configured repository into db, a few at a time. A repository that fails
+// does not stop the others; the errors are joined. What was committed stays, and the next run
+// resumes from there.
 func (s *Source) Collect(ctx context.Context, db *dora.DB) error {
 	if err := s.configure(); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	p := newProgress(s.cfg.Progress, len(s.cfg.Repos), s.http)
 	defer p.finish()
 
 	sem := make(chan struct{}, s.cfg.Parallel)
+	errs := make([]error, len(s.cfg.Repos))
 	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for _, repo := range s.cfg.Repos {
+	for i, repo := range s.cfg.Repos {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -158,18 +156,15 @@ func (s *Source) Collect(ctx context.Context, db *dora.DB) error {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := s.collectRepo(ctx, db, repo); err != nil {
-				once.Do(func() { first = err; cancel() })
-				return
-			}
+			errs[i] = s.collectRepo(ctx, db, repo)
 			p.repoDone()
 		}()
 	}
 	wg.Wait()
-	if first != nil {
-		return first
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	return ctx.Err()
+	return errors.Join(errs...)
 }
 
 // configure checks the configuration and points the client at BaseURL.
