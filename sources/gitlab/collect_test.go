@@ -527,3 +527,16 @@ func TestProgressLine(t *testing.T) {
 		t.Errorf("progress %q", out.String())
 	}
 }
+
+func TestCausedByAbbreviatedSHA(t *testing.T) {
+	p := small()
+	d := p.Deployments[10]
+	p.Issues = append(p.Issues, gitlabtest.Issue{IID: 900, Type: "incident", Title: "Cache misses", Description: "> caused by: `" + d.SHA[:8] + "`",
+		Created: d.Created.Add(time.Hour), Updated: d.Created.Add(time.Hour)})
+	f := newFake(t, p)
+	db := openDB(t)
+	collect(t, context.Background(), source(f, p.Path), db)
+	if got := incidents(t, db)[p.Path+"/issues/900"].CausedBy; got != d.SHA {
+		t.Errorf("caused_by = %q, want the full sha %s", got, d.SHA)
+	}
+}

@@ -94,15 +94,36 @@ func (p *projectSync) incident(is *issue, service string) dora.Incident {
 	return i
 }
 
-// deploymentRef turns what a description names into a deployment id: a number is the iid of a
-// deployment of this project (as the environment page shows it), anything else (a sha, a full
-// id) is kept as written.
+// deploymentRef turns what a description names into a deployment id: an abbreviated sha is
+// completed from the project's stored deployments when only one sha matches, a number is the iid
+// of a deployment of this project (as the environment page shows it), anything else (a full sha,
+// a full id) is kept as written.
 func (p *projectSync) deploymentRef(ref string) string {
 	ref = strings.TrimRight(strings.TrimPrefix(ref, "#"), ".,;)")
+	if full, ok := p.completeSHA(ref); ok {
+		return full
+	}
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil && n > 0 {
 		return p.deploymentID(n)
 	}
 	return ref
+}
+
+// completeSHA finds the one deployed sha that ref abbreviates (7 to 39 hex digits).
+func (p *projectSync) completeSHA(ref string) (string, bool) {
+	if len(ref) < 7 || len(ref) >= 40 || strings.Trim(strings.ToLower(ref), "0123456789abcdef") != "" {
+		return "", false
+	}
+	full := ""
+	for _, d := range p.stored {
+		if strings.HasPrefix(d.SHA, strings.ToLower(ref)) {
+			if full != "" && full != d.SHA {
+				return "", false // ambiguous
+			}
+			full = d.SHA
+		}
+	}
+	return full, full != ""
 }
 
 // severity is GitLab's incident severity (critical, high, medium, low), else a scoped

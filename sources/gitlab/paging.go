@@ -66,18 +66,22 @@ func walk[T any](ctx context.Context, etag string, list pageFunc[T], each func([
 // compares updated_after; items read twice are recognised as unchanged and not written again.
 const overlap = time.Second
 
-// after returns the updated_after of a list: the cursor less the overlap, else since, else nil
-// (everything).
+// after returns the updated_after of a list: the cursor less the overlap, else since, else the
+// Unix epoch (everything). It is always sent: GitLab's deployment finder wants the updated_at
+// filter and the updated_at order paired, and logs a query that sorts without filtering as
+// inefficient.
 func after(c cursor, since time.Time) *time.Time {
+	var t time.Time
 	switch {
 	case !c.Updated.IsZero():
-		t := c.Updated.Add(-overlap).UTC()
-		return &t
+		t = c.Updated.Add(-overlap)
 	case !since.IsZero():
-		t := since.UTC()
-		return &t
+		t = since
+	default:
+		t = time.Unix(0, 0)
 	}
-	return nil
+	t = t.UTC()
+	return &t
 }
 
 func ptr[T any](v T) *T { return &v }
