@@ -162,3 +162,19 @@ func TestEmptyDataReadsAsEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestReportTitleIsText(t *testing.T) {
+	in := fixture()
+	in.Title = xssTitle + " & </title><script>alert(1)</script>"
+	out := string(render(t, htmlOf, in))
+	if strings.Contains(out, "<script>alert(1)") || strings.Contains(out, xssTitle) {
+		t.Errorf("the report title reached the page as markup")
+	}
+	if !strings.Contains(out, "<h1>&lt;img src=x onerror=alert(1)&gt; &amp; &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;</h1>") {
+		t.Errorf("the report title is not printed as escaped text in the heading")
+	}
+	md := string(render(t, markdownOf, in))
+	if !strings.HasPrefix(md, `# \<img src=x onerror=alert(1)\> \& \</title\>\<script\>alert(1)\</script\>`) {
+		t.Errorf("the digest title is not escaped: %q", strings.SplitN(md, "\n", 2)[0])
+	}
+}
