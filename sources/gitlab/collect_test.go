@@ -540,3 +540,32 @@ func TestCausedByAbbreviatedSHA(t *testing.T) {
 		t.Errorf("caused_by = %q, want the full sha %s", got, d.SHA)
 	}
 }
+
+func TestEnvironmentTierChangeReclassifiesStoredDeployments(t *testing.T) {
+	p := small()
+	f := newFake(t, p)
+	db := openDB(t)
+	collect(t, context.Background(), source(f, p.Path), db)
+	f.Update(func(ps []*gitlabtest.Project) {
+		ps[0].Environments = []gitlabtest.Environment{{ID: 1, Name: "production", Tier: "production"}, {ID: 2, Name: "gprd", Tier: "production"},
+			{ID: 3, Name: "staging", Tier: "production"}}
+	})
+	collect(t, context.Background(), source(f, p.Path), db)
+	got := deployments(t, db)
+	staged, ranged := 0, 0
+	for _, d := range got {
+		if d.Environment != "staging" {
+			continue
+		}
+		staged++
+		if d.Tier != dora.TierProduction {
+			t.Fatalf("%s still has tier %q after staging became production", d.ID, d.Tier)
+		}
+		if d.Commits != nil {
+			ranged++
+		}
+	}
+	if staged == 0 || ranged == 0 {
+		t.Errorf("%d staging deployments, %d with a range after the tier change", staged, ranged)
+	}
+}

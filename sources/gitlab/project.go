@@ -49,6 +49,12 @@ func (s *Source) collectProject(ctx context.Context, db *dora.DB, project string
 	if p.firstCommits, err = storedFirstCommits(ctx, db, p.path); err != nil {
 		return err
 	}
+	if len(p.st.Tiers) > 0 && !maps.Equal(next.Tiers, p.st.Tiers) {
+		// an environment changed tier: list the deployments again, so that those stored under
+		// the old tier are stored under the new one (with their ranges, if now production)
+		p.s.log.Info("gitlab: environment tiers changed, listing all deployments again", "project", p.path)
+		delete(next.Lists, listDeployments)
+	}
 	if next.Path != p.st.Path || next.EnvETag != p.st.EnvETag || !maps.Equal(next.Tiers, p.st.Tiers) {
 		if err := p.write(ctx, next, nil); err != nil {
 			return err
@@ -61,7 +67,11 @@ func (s *Source) collectProject(ctx context.Context, db *dora.DB, project string
 	if err := p.syncDeployments(ctx); err != nil {
 		return err
 	}
-	return p.syncIncidents(ctx)
+	if err := p.syncIncidents(ctx); err != nil {
+		return err
+	}
+	s.log.Info("gitlab: project collected", "project", p.path, "requests so far", s.http.Stats().Requests)
+	return nil
 }
 
 // resolvePath finds the path of a project configured by numeric id, once: records name their
