@@ -31,7 +31,11 @@ func browserPrerequisites(t *testing.T) (chromium string, echartsJS []byte) {
 		t.Skip(msg + "; set DORAREPORT_REQUIRE_BROWSER=1 to make this a failure")
 	}
 	chromium = os.Getenv("DORAREPORT_CHROMIUM")
-	if chromium == "" {
+	if chromium != "" {
+		if _, err := exec.LookPath(chromium); err != nil {
+			missing("DORAREPORT_CHROMIUM=%s is not an executable", chromium)
+		}
+	} else {
 		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 			if p, err := exec.LookPath(name); err == nil {
 				chromium = p
