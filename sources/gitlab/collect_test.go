@@ -569,3 +569,34 @@ func TestEnvironmentTierChangeReclassifiesStoredDeployments(t *testing.T) {
 		t.Errorf("%d staging deployments, %d with a range after the tier change", staged, ranged)
 	}
 }
+
+func TestProjectsInParallelWithConfiguredServices(t *testing.T) {
+	a := small()
+	b := gitlabtest.Synthetic(2, 43, "acme/web/frontend", t0, gitlabtest.Size{Deployments: 120, Commits: 400, MergeRequests: 60})
+	f := newFake(t, a, b)
+	db := openDB(t)
+	if err := db.SetServices(context.Background(), []dora.Service{{Name: "platform", Team: "core", Repos: []string{a.Path}}}); err != nil {
+		t.Fatal(err)
+	}
+	collect(t, context.Background(), gitlab.New(gitlab.Config{BaseURL: f.APIURL(), Token: token, Projects: []string{a.Path, "43"}, Parallel: 2}), db)
+	perRepo := map[string]int{}
+	rows(t, db, `SELECT repo, count(*) FROM deployments GROUP BY repo`, func(r *sql.Rows) error {
+		var repo string
+		var n int
+		err := r.Scan(&repo, &n)
+		perRepo[repo] = n
+		return err
+	})
+	if perRepo[a.Path] != len(a.Deployments) || perRepo[b.Path] != len(b.Deployments) {
+		t.Errorf("deployments per project %v, want %d and %d", perRepo, len(a.Deployments), len(b.Deployments))
+	}
+	for id, i := range incidents(t, db) {
+		want := "platform" // the service that lists acme/platform
+		if strings.HasPrefix(id, b.Path+"/") {
+			want = b.Path // listed by no service: its own
+		}
+		if i.Service != want {
+			t.Errorf("incident %s has service %q, want %q", id, i.Service, want)
+		}
+	}
+}
