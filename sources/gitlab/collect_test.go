@@ -600,3 +600,28 @@ func TestProjectsInParallelWithConfiguredServices(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitResetIsWaitedWithoutRetryAfter(t *testing.T) {
+	p := small()
+	f := newFake(t, p)
+	var reset time.Time
+	f.Fail = func(r *http.Request, n int) (gitlabtest.Fault, bool) {
+		if n != 4 {
+			return gitlabtest.Fault{}, false
+		}
+		// GitLab's throttle: RateLimit-Reset is epoch seconds, and no Retry-After
+		reset = time.Now().Add(time.Second).Truncate(time.Second).Add(time.Second)
+		return gitlabtest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{
+			"Ratelimit-Limit": {"600"}, "Ratelimit-Remaining": {"0"}, "Ratelimit-Reset": {fmt.Sprint(reset.Unix())},
+		}, Body: `{"message":"Retry later"}`}, true
+	}
+	db := openDB(t)
+	src := source(f, p.Path)
+	collect(t, context.Background(), src, db)
+	if time.Now().Before(reset) {
+		t.Errorf("collection ended before the rate limit's reset at %v", reset)
+	}
+	if st := src.Stats(); st.Retries != 1 {
+		t.Errorf("%d retries, want the throttled request sent once more", st.Retries)
+	}
+}
