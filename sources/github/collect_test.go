@@ -222,4 +222,16 @@ func TestPagination(t *testing.T) {
 			t.Errorf("stored %d commits; want 600", n)
 		}
 	})
+	t.Run("a_long_range_written_in_parts_stores_the_same_rows", func(t *testing.T) {
+		repo := githubtest.Synthetic("acme", "mono", githubtest.Shape{Deployments: 2, Commits: 1200, Pulls: 4, Start: t0})
+		f := newFake(t, repo)
+		whole := openDB(t)
+		collect(t, context.Background(), source(f, "acme/mono"), whole)
+		defer github.SetFlushCommits(github.SetFlushCommits(150))
+		parts := openDB(t)
+		collect(t, context.Background(), source(f, "acme/mono"), parts)
+		if a, b := dumpDB(t, whole), dumpDB(t, parts); a != b {
+			t.Errorf("writing in parts changed the rows:\n%s", diff(a, b))
+		}
+	})
 }

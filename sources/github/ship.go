@@ -79,6 +79,26 @@ func (r *repoSync) ship(ctx context.Context, cands []candidate, lists map[string
 	return nil
 }
 
+// flushCommits bounds the commits a batch holds in memory: a range of a hundred thousand commits
+// is written in parts.
+var flushCommits = 5000
+
+// flushCommits stores the commits gathered so far ahead of their deployment. That is safe: a
+// commit row counts only through a deployment that lists it, and a run interrupted before the
+// deployment is stored fetches the range again and rewrites the same rows.
+func (r *repoSync) flushCommits(ctx context.Context, b *batch) error {
+	err := r.write(ctx, r.st.clone(), func(w *dora.Writer) error {
+		for _, c := range b.commits {
+			if err := w.Commit(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	b.commits = b.commits[:0]
+	return err
+}
+
 // shipped sets d.Commits to the range d shipped, fetching it (with its commits and the first
 // commit times of squash-merged pull requests) unless it is stored already. The first deployment
 // of an environment has no previous one: its range stays unknown.
@@ -121,6 +141,11 @@ func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) er
 			}
 			shas = append(shas, c.SHA)
 			b.commits = append(b.commits, c)
+		}
+		if len(b.commits) >= flushCommits {
+			if err := r.flushCommits(ctx, b); err != nil {
+				return err
+			}
 		}
 		page = resp.NextPage
 	}

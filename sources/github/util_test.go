@@ -20,8 +20,15 @@ func diff(want, got string) string {
 			b = g[i]
 		}
 		if a != b {
-			out = append(out, "- "+a, "+ "+b)
+			out = append(out, "- "+cut(a), "+ "+cut(b))
 		}
 	}
 	return strings.Join(out, "\n") + "\n(" + strconv.Itoa(len(w)) + " vs " + strconv.Itoa(len(g)) + " lines)"
+}
+
+func cut(line string) string {
+	if len(line) > 300 {
+		return line[:300] + "…"
+	}
+	return line
 }
