@@ -120,3 +120,39 @@ func TestOpenReopensAndKeepsData(t *testing.T) {
 		t.Fatalf("SyncState = %q, %v, %v; want etag-1", v, ok, err)
 	}
 }
+
+func TestWriteKeepsTheLastRecordWrittenForAnIdentity(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	deploy := func(w *dora.Writer, sha string) error {
+		return w.Deployment(dora.Deployment{ID: "d1", Environment: "production", Status: dora.StatusSuccess, SHA: sha, FinishedAt: t0})
+	}
+	err := db.Write(ctx, func(w *dora.Writer) error {
+		for _, sha := range []string{"first", "second", "third"} {
+			if err := deploy(w, sha); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Write(ctx, func(w *dora.Writer) error {
+		if err := deploy(w, "fourth"); err != nil {
+			return err
+		}
+		return deploy(w, "fifth")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sha string
+	var n int
+	if err := db.SQL().QueryRow(`SELECT any_value(sha), count(*) FROM deployments`).Scan(&sha, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || sha != "fifth" {
+		t.Errorf("stored %d deployments, sha %q; want 1, fifth", n, sha)
+	}
+}

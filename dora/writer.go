@@ -11,14 +11,15 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
-// A Writer stages records for one Write transaction. Records are appended in bulk through
-// DuckDB's Appender into staging tables and merged into the warehouse when the transaction
-// commits: a record whose identity is already stored (or staged again later in the same write)
-// replaces the earlier one, so writing the same data twice changes nothing.
+// A Writer appends the records of one Write transaction in bulk, through DuckDB's Appender,
+// straight into the warehouse tables. When the transaction commits, a record whose identity was
+// already stored, or is written again later in the same Write, is replaced by the last one
+// written, so writing the same data twice changes nothing.
 type Writer struct {
 	ctx       context.Context
 	conn      driver.Conn
 	appenders map[*table]*duckdb.Appender
+	firstRow  map[*table]int64 // the row id above the stored rows of each table written to
 	rows      int
 }
 
@@ -39,20 +40,20 @@ var (
 	writeTables       = []*table{deploymentsTable, commitsTable, pullRequestsTable, incidentsTable, servicesTable, syncStateTable}
 )
 
-func (t *table) stage() string { return "stage_" + t.name }
-
-// merge replaces stored records by the staged ones with the same identity; among staged records
-// with one identity the last one written wins.
-func (t *table) merge() []string {
-	var match []string
-	for _, k := range t.key {
-		match = append(match, fmt.Sprintf("%s.%s = s.%s", t.name, k, k))
-	}
-	cols := strings.Join(t.columns, ", ")
+// dedupe keeps, among the rows of t whose identity was written in this transaction, only the last
+// one written. Rows appended in a transaction have larger row ids than the stored ones and grow
+// in the order they were appended, so the largest row id of an identity is the last written.
+func (t *table) dedupe(firstRow int64) []string {
+	keys := strings.Join(t.key, ", ")
+	written := "written_" + t.name
 	return []string{
-		fmt.Sprintf("DELETE FROM %s USING %s s WHERE %s", t.name, t.stage(), strings.Join(match, " AND ")),
-		fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY rowid DESC) = 1",
-			t.name, cols, cols, t.stage(), strings.Join(t.key, ", ")),
+		fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT DISTINCT %s FROM %s WHERE rowid >= %d", written, keys, t.name, firstRow),
+		fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (
+			SELECT rowid FROM (
+				SELECT rowid, max(rowid) OVER (PARTITION BY %s) AS last
+				FROM %s SEMI JOIN %s USING (%s))
+			WHERE rowid <> last)`, t.name, keys, t.name, written, keys),
+		"DROP TABLE " + written,
 	}
 }
 
@@ -68,7 +69,7 @@ func (db *DB) Write(ctx context.Context, fn func(*Writer) error) error {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) (err error) {
-		w := &Writer{ctx: ctx, conn: dc.(driver.Conn), appenders: map[*table]*duckdb.Appender{}}
+		w := &Writer{ctx: ctx, conn: dc.(driver.Conn), appenders: map[*table]*duckdb.Appender{}, firstRow: map[*table]int64{}}
 		if err := w.exec("BEGIN TRANSACTION"); err != nil {
 			return err
 		}
@@ -86,7 +87,7 @@ func (db *DB) Write(ctx context.Context, fn func(*Writer) error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := w.mergeStaged(); err != nil {
+		if err := w.dedupe(); err != nil {
 			return err
 		}
 		return w.exec("COMMIT")
@@ -98,15 +99,33 @@ func (w *Writer) exec(query string) error {
 	return err
 }
 
+func (w *Writer) queryInt(query string) (int64, error) {
+	rows, err := w.conn.(driver.QueryerContext).QueryContext(w.ctx, query, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	v := make([]driver.Value, 1)
+	if err := rows.Next(v); err != nil {
+		return 0, err
+	}
+	n, ok := v[0].(int64)
+	if !ok {
+		return 0, fmt.Errorf("%s: want an integer, got %T", query, v[0])
+	}
+	return n, nil
+}
+
 func (w *Writer) append(t *table, row ...driver.Value) error {
 	a := w.appenders[t]
 	if a == nil {
-		if err := w.exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s FROM %s LIMIT 0", t.stage(), strings.Join(t.columns, ", "), t.name)); err != nil {
+		first, err := w.queryInt(fmt.Sprintf("SELECT coalesce(max(rowid) + 1, 0) FROM %s", t.name))
+		if err != nil {
 			return err
 		}
-		var err error
-		if a, err = duckdb.NewAppender(w.conn, "temp", "main", t.stage()); err != nil {
-			return fmt.Errorf("stage %s: %w", t.name, err)
+		w.firstRow[t] = first
+		if a, err = duckdb.NewAppenderWithColumns(w.conn, "", "", t.name, t.columns); err != nil {
+			return fmt.Errorf("append to %s: %w", t.name, err)
 		}
 		w.appenders[t] = a
 	}
@@ -117,7 +136,7 @@ func (w *Writer) append(t *table, row ...driver.Value) error {
 		}
 	}
 	if err := a.AppendRow(row...); err != nil {
-		return fmt.Errorf("stage %s: %w", t.name, err)
+		return fmt.Errorf("append to %s: %w", t.name, err)
 	}
 	return nil
 }
@@ -126,31 +145,28 @@ func (w *Writer) closeAppenders() error {
 	var errs []error
 	for t, a := range w.appenders {
 		if err := a.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("stage %s: %w", t.name, err))
+			errs = append(errs, fmt.Errorf("append to %s: %w", t.name, err))
 		}
 		delete(w.appenders, t)
 	}
 	return errors.Join(errs...)
 }
 
-func (w *Writer) mergeStaged() error {
-	staged := make([]*table, 0, len(w.appenders))
+func (w *Writer) dedupe() error {
+	written := make([]*table, 0, len(w.appenders))
 	for _, t := range writeTables {
 		if w.appenders[t] != nil {
-			staged = append(staged, t)
+			written = append(written, t)
 		}
 	}
 	if err := w.closeAppenders(); err != nil {
 		return err
 	}
-	for _, t := range staged {
-		for _, q := range t.merge() {
+	for _, t := range written {
+		for _, q := range t.dedupe(w.firstRow[t]) {
 			if err := w.exec(q); err != nil {
-				return fmt.Errorf("merge %s: %w", t.name, err)
+				return fmt.Errorf("replace %s: %w", t.name, err)
 			}
-		}
-		if err := w.exec("DROP TABLE " + t.stage()); err != nil {
-			return err
 		}
 	}
 	return nil
