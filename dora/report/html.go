@@ -66,7 +66,7 @@ type page struct {
 	Title, Window, PrevWindow, Benchmark, BenchDescription, Preset, Scope, Generated, Timezone string
 	Days, MinSample                                                                            int
 	Tiles                                                                                      []htmlTile
-	TrendLead                                                                                  string
+	TrendLead, Restore                                                                         string
 	Trends                                                                                     []chart
 	Breakdowns                                                                                 []breakdown
 	Histogram, Stages, Calendar, Incidents                                                     chart
@@ -162,6 +162,7 @@ func (v *view) page() (*page, error) {
 	for _, t := range v.tiles {
 		p.Tiles = append(p.Tiles, v.htmlTile(t))
 	}
+	p.Restore = restoreLine(cur.Overall.TimeToRestore)
 	p.TrendLead = "Organisation-wide, per week. Dashed lines mark the level thresholds of the " + v.bench.Name + " benchmarks."
 	if v.monthly {
 		p.TrendLead = strings.Replace(p.TrendLead, "per week", "per month", 1)
@@ -252,6 +253,20 @@ func pluralNoun(by string, n int) string {
 		return by
 	}
 	return by + "s"
+}
+
+// restoreLine reports the pre-2023 time to restore, which many organisations still track.
+func restoreLine(r dora.TimeToRestore) string {
+	s := "Time to restore service (incident start to resolution, the pre-2023 MTTR): "
+	if r.Median == nil {
+		s += "no resolved incidents in this window"
+	} else {
+		s += "median " + duration(*r.Median) + ", p90 " + durationOrDash(r.P90) + " over " + plural(r.N, "incident", "incidents")
+	}
+	if r.Open > 0 {
+		s += "; " + count(r.Open) + " still open"
+	}
+	return s + "."
 }
 
 func (v *view) htmlTile(t tile) htmlTile {
