@@ -16,8 +16,7 @@ import (
 // truth writes what the fake holds straight into db, as the events a user would import: every
 // deployment without a commit list (the warehouse walks the commit graph instead of GitLab's
 // compares), every commit of the history with its parents, the merged merge requests and the
-// incidents. It shares no code with the collector. (The project is kept small: the warehouse's
-// commit-graph walk is far slower than a compare list.)
+// incidents. It shares no code with the collector.
 func truth(t *testing.T, db *dora.DB, p *gitlabtest.Project) {
 	t.Helper()
 	tiers := map[string]string{}
@@ -79,7 +78,7 @@ func truth(t *testing.T, db *dora.DB, p *gitlabtest.Project) {
 
 func TestCollectedMetricsEqualTheSameEventsWrittenDirectly(t *testing.T) {
 	ctx := context.Background()
-	p := gitlabtest.Synthetic(11, 11, "acme/checkout", t0, gitlabtest.Size{Deployments: 120, Commits: 900, MergeRequests: 150})
+	p := gitlabtest.Synthetic(11, 11, "acme/checkout", t0, gitlabtest.Size{Deployments: 400, Commits: 3000, MergeRequests: 500})
 	f := newFake(t, p)
 	collected, err := dora.Open(ctx, filepath.Join(t.TempDir(), "dora.duckdb"))
 	if err != nil {
