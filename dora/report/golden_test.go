@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -41,7 +42,7 @@ func firstDifference(got, want []byte) string {
 			wl = w[i]
 		}
 		if !bytes.Equal(gl, wl) {
-			return "line " + itoa(i+1) + ":\n got: " + clip(gl) + "\nwant: " + clip(wl)
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + clip(gl) + "\nwant: " + clip(wl)
 		}
 	}
 	return ""
@@ -53,10 +54,6 @@ func clip(b []byte) string {
 	}
 	return string(b)
 }
-
-func itoa(n int) string { return string(bytes.TrimSpace([]byte(fmtInt(n)))) }
-
-func fmtInt(n int) string { return count(n) }
 
 func render(t testing.TB, fn func(*bytes.Buffer, Input) error, in Input) []byte {
 	t.Helper()
