@@ -3,6 +3,7 @@ package dora_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -154,5 +155,33 @@ func TestWriteKeepsTheLastRecordWrittenForAnIdentity(t *testing.T) {
 	}
 	if n != 1 || sha != "fifth" {
 		t.Errorf("stored %d deployments, sha %q; want 1, fifth", n, sha)
+	}
+}
+
+func TestCancelledWriteRollsBackAndLeavesTheDatabaseUsable(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := db.Write(ctx, func(w *dora.Writer) error {
+		for i := range 10000 {
+			if i == 5000 {
+				cancel()
+			}
+			if err := w.Incident(dora.Incident{ID: fmt.Sprint(i), StartedAt: t0}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM incidents`); n != 0 {
+		t.Errorf("incidents = %d after a cancelled write, want 0", n)
+	}
+	err = db.Write(context.Background(), func(w *dora.Writer) error {
+		return w.Incident(dora.Incident{ID: "after", StartedAt: t0})
+	})
+	if err != nil {
+		t.Fatalf("the next write failed: %v", err)
 	}
 }

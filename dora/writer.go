@@ -76,6 +76,8 @@ func (db *DB) Write(ctx context.Context, fn func(*Writer) error) error {
 		defer func() {
 			if err != nil {
 				w.closeAppenders()
+				// The write's context may be what was cancelled; the rollback must still run.
+				w.ctx = context.WithoutCancel(ctx)
 				if rbErr := w.exec("ROLLBACK"); rbErr != nil {
 					err = errors.Join(err, rbErr)
 				}
