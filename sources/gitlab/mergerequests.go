@@ -98,9 +98,9 @@ func (p *projectSync) mergeRequest(ctx context.Context, m *gl.BasicMergeRequest)
 // firstCommitAt returns the earliest author time of a merge request's commits.
 func (p *projectSync) firstCommitAt(ctx context.Context, iid int64) (time.Time, error) {
 	var first time.Time
-	_, err := walk(ctx, "", func(page int64, opts ...gl.RequestOptionFunc) ([]*gl.Commit, *gl.Response, error) {
-		return p.s.client.MergeRequests.GetMergeRequestCommits(p.project, iid, &gl.GetMergeRequestCommitsOptions{ListOptions: gl.ListOptions{PerPage: perPage, Page: page}}, opts...)
-	}, func(commits []*gl.Commit) error {
+	_, err := walk(ctx, "", func(page int64, opts ...gl.RequestOptionFunc) ([]*commit, *gl.Response, error) {
+		return p.mergeRequestCommits(iid, page, opts...)
+	}, func(commits []*commit) error {
 		for _, c := range commits {
 			if at := firstTime(c.AuthoredDate, c.CreatedAt, c.CommittedDate); !at.IsZero() && (first.IsZero() || at.Before(first)) {
 				first = at

@@ -171,7 +171,7 @@ func (p *projectSync) shipped(ctx context.Context, d *dora.Deployment, b *batch)
 		d.Commits = shas
 		return nil
 	}
-	cmp, _, err := p.s.client.Repositories.Compare(p.project, &gl.CompareOptions{From: ptr(prev.SHA), To: ptr(d.SHA)}, gl.WithContext(ctx))
+	cmp, err := p.compare(prev.SHA, d.SHA, gl.WithContext(ctx))
 	if code := status(err); code == http.StatusNotFound || code == http.StatusUnprocessableEntity {
 		p.s.log.Warn("gitlab: commit range unknown: compare refused", "project", p.path, "deployment", d.ID, "from", prev.SHA, "to", d.SHA, "status", code)
 		d.Commits = nil
@@ -199,7 +199,7 @@ func (p *projectSync) shipped(ctx context.Context, d *dora.Deployment, b *batch)
 
 // commit maps a commit of a compare, linked to the merge request it merged when it is one's
 // merge or squash commit. Without an author time (never seen from GitLab) it is not stored.
-func (p *projectSync) commit(gc *gl.Commit) (dora.Commit, bool) {
+func (p *projectSync) commit(gc *commit) (dora.Commit, bool) {
 	c := dora.Commit{Repo: p.path, SHA: gc.ID, AuthoredAt: firstTime(gc.AuthoredDate, gc.CreatedAt, gc.CommittedDate),
 		CommittedAt: utc(gc.CommittedDate), PullRequest: p.mergeSHAs[gc.ID]}
 	if gc.ParentIDs != nil {
