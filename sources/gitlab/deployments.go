@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -32,12 +33,18 @@ type listed struct {
 // deployment is stored with the range it shipped.
 func (p *projectSync) syncDeployments(ctx context.Context) error {
 	cur := p.st.Lists[listDeployments]
-	list, etag, err := listUpdated(ctx, cur.ETag, func(page int64, opts ...gl.RequestOptionFunc) ([]*gl.Deployment, *gl.Response, error) {
-		return p.s.client.Deployments.ListProjectDeployments(p.project, &gl.ListProjectDeploymentsOptions{
+	list, etag, err := listUpdated(ctx, cur.ETag, func(page int64, opts ...gl.RequestOptionFunc) ([]*deployment, *gl.Response, error) {
+		req, err := p.s.client.NewRequest(http.MethodGet, "projects/"+gl.PathEscape(p.project)+"/deployments", &gl.ListProjectDeploymentsOptions{
 			ListOptions: gl.ListOptions{PerPage: perPage, Page: page},
 			OrderBy:     ptr("updated_at"), Sort: ptr("asc"), UpdatedAfter: after(cur, p.s.cfg.Since),
-		}, opts...)
-	}, func(d *gl.Deployment) (int64, time.Time) { return d.ID, utc(d.UpdatedAt) })
+		}, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		var items []*deployment
+		resp, err := p.s.client.Do(req, &items)
+		return items, resp, err
+	}, func(d *deployment) (int64, time.Time) { return d.ID, utc(d.UpdatedAt) })
 	if err != nil {
 		return p.s.fail("list deployments of", p.project, err)
 	}
@@ -80,8 +87,30 @@ func (p *projectSync) syncDeployments(ctx context.Context) error {
 	return nil
 }
 
+// A deployment as GitLab lists it, with the fields the collector reads. It is decoded here
+// rather than into client-go's Deployment, whose deployable job carries a commit with
+// extended_trailers (see commit).
+type deployment struct {
+	ID          int64      `json:"id"`
+	IID         int64      `json:"iid"`
+	SHA         string     `json:"sha"`
+	Status      string     `json:"status"`
+	CreatedAt   *time.Time `json:"created_at"`
+	UpdatedAt   *time.Time `json:"updated_at"`
+	Environment *struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+		Tier string `json:"tier"`
+	} `json:"environment"`
+	Deployable *struct {
+		ID         int64      `json:"id"`
+		StartedAt  *time.Time `json:"started_at"`
+		FinishedAt *time.Time `json:"finished_at"`
+	} `json:"deployable"`
+}
+
 // deployment maps a GitLab deployment.
-func (p *projectSync) deployment(d *gl.Deployment) dora.Deployment {
+func (p *projectSync) deployment(d *deployment) dora.Deployment {
 	dep := dora.Deployment{ID: p.deploymentID(d.IID), SHA: d.SHA, Repo: p.path, StartedAt: utc(d.CreatedAt),
 		Status: mapStatus(d.Status), Source: sourceJob}
 	tier := ""
@@ -95,15 +124,16 @@ func (p *projectSync) deployment(d *gl.Deployment) dora.Deployment {
 	if tier == "production" {
 		dep.Tier = dora.TierProduction
 	}
-	if job := d.Deployable; job.ID != 0 {
+	job := d.Deployable
+	if job != nil && job.ID != 0 {
 		dep.URL = p.webURL("-/jobs/%d", job.ID)
 		if job.StartedAt != nil {
 			dep.StartedAt = job.StartedAt.UTC()
 		}
 	}
 	if dep.Status != dora.StatusInProgress {
-		if d.Deployable.FinishedAt != nil {
-			dep.FinishedAt = d.Deployable.FinishedAt.UTC()
+		if job != nil && job.FinishedAt != nil {
+			dep.FinishedAt = job.FinishedAt.UTC()
 		} else {
 			dep.FinishedAt, dep.Source = utc(d.UpdatedAt), sourceUpdatedAt
 		}

@@ -89,6 +89,7 @@ func deploymentJSON(p *Project, d Deployment) any {
 	job["status"] = map[string]string{"success": "success", "failed": "failed", "canceled": "canceled"}[d.Status]
 	commit := job["commit"].(map[string]any)
 	commit["id"], commit["short_id"] = d.SHA, d.SHA[:8]
+	commit["extended_trailers"] = map[string][]string{"Signed-off-by": {"Jane <jane@example.com>", "Joe <joe@example.com>"}}
 	pipeline := job["pipeline"].(map[string]any)
 	pipeline["sha"] = d.SHA
 	return v
