@@ -58,6 +58,10 @@ func (p *projectSync) syncDeployments(ctx context.Context) error {
 		if old, ok := p.stored[l.dep.ID]; ok && sameDeployment(old, l.dep) {
 			continue
 		}
+		if err := l.dep.Validate(); err != nil {
+			p.s.log.Warn("gitlab: deployment skipped", "project", p.path, "error", err)
+			continue
+		}
 		changed = append(changed, l)
 	}
 	final := cursor{Updated: newest, ETag: etag}
