@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -697,4 +698,26 @@ func TestGroupsAndSeries(t *testing.T) {
 			t.Errorf("groups = %v, want none without By", keys(m.Groups))
 		}
 	})
+}
+
+func TestCompare(t *testing.T) {
+	w := newWorld(t)
+	w.services = []dora.Service{{Name: "api", Team: "platform"}, {Name: "web", Team: "frontend"}}
+	w.deploy("old", "A", at(-3, 1))
+	w.deploy("a1", "B", at(0, 1))
+	w.deploy("w1", "W", at(8, 1), service("web"))
+	cur, prev, err := w.open().Compare(context.Background(), dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Interval: dora.Week}, dora.ByService, dora.ByTeam)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "series keyed all", len(cur.Series), 4)
+	eq(t, "series key", cur.Series[0].Key, dora.SeriesKeyAll)
+	var got []string
+	for _, g := range cur.Groups {
+		got = append(got, string(g.By)+":"+g.Key)
+	}
+	eq(t, "groups", strings.Join(got, ","), "service:api,service:web,team:frontend,team:platform")
+	eq(t, "previous window deployments", prev.Overall.DeploymentFrequency.Deployments, 1)
+	eq(t, "previous window has no series", len(prev.Series), 0)
+	eq(t, "previous window since", prev.Since, monday.AddDate(0, 0, -28))
 }

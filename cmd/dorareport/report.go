@@ -97,26 +97,21 @@ SOURCE_DATE_EPOCH fixes the generated-at time.`,
 	return cmd
 }
 
-// reportInput computes what a report shows for the window and grouping of q: the metrics with a
-// trend series, the same for the window of the same length just before, and the drill-downs.
+// reportInput computes what a report shows for the window of q: the organisation's metrics
+// with a trend series (weekly, monthly for long windows), its groups (q.By, else services and
+// teams), the same for the window of the same length just before, and the drill-downs.
 func reportInput(ctx context.Context, db *dora.DB, q dora.Query) (report.Input, error) {
-	length := q.Until.Sub(q.Since)
 	q.Interval = dora.Week
-	if length > monthlyAfter {
+	if q.Until.Sub(q.Since) > monthlyAfter {
 		q.Interval = dora.Month
 	}
-	if q.By == "" {
-		q.By = dora.ByService
+	groupings := []dora.Dimension{dora.ByService, dora.ByTeam}
+	if q.By != "" {
+		groupings = nil
 	}
-	current, err := db.Metrics(ctx, q)
+	current, previous, err := db.Compare(ctx, q, groupings...)
 	if err != nil {
 		return report.Input{}, fmt.Errorf("metrics: %w", err)
-	}
-	pq := q
-	pq.Since, pq.Until = q.Since.Add(-length), q.Since
-	previous, err := db.Metrics(ctx, pq)
-	if err != nil {
-		return report.Input{}, fmt.Errorf("metrics of the previous window: %w", err)
 	}
 	details, err := db.Details(ctx, q)
 	if err != nil {

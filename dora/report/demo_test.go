@@ -3,7 +3,6 @@ package report
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/dorareport/dorareport/dora"
 	"github.com/dorareport/dorareport/dora/doratest"
@@ -28,23 +27,11 @@ func demoInput(t *testing.T) Input {
 	if _, err := doratest.Generate(ctx, db, org); err != nil {
 		t.Fatal(err)
 	}
-	window := func(since, until time.Time, interval dora.Interval) *dora.Metrics {
-		m, err := db.Metrics(ctx, dora.Query{Since: since, Until: until, Interval: interval})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, by := range []dora.Dimension{dora.ByService, dora.ByTeam} {
-			g, err := db.Metrics(ctx, dora.Query{Since: since, Until: until, By: by})
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.Groups = append(m.Groups, g.Groups...)
-		}
-		return m
-	}
 	since := end.AddDate(0, 0, -7*13)
-	cur := window(since, end, dora.Week)
-	prev := window(since.AddDate(0, 0, -7*13), since, "")
+	cur, prev, err := db.Compare(ctx, dora.Query{Since: since, Until: end, Interval: dora.Week}, dora.ByService, dora.ByTeam)
+	if err != nil {
+		t.Fatal(err)
+	}
 	details, err := db.Details(ctx, dora.Query{Since: since, Until: end})
 	if err != nil {
 		t.Fatal(err)

@@ -74,16 +74,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	until := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 	since := until.AddDate(0, 0, -7)
 	q := dora.Query{Since: since, Until: until, By: dora.ByService}
-	current, err := db.Metrics(ctx, q)
+	current, previous, err := db.Compare(ctx, q)
 	if err != nil {
 		return err
 	}
 	details, err := db.Details(ctx, q)
-	if err != nil {
-		return err
-	}
-	q.Since, q.Until = since.AddDate(0, 0, -7), since
-	previous, err := db.Metrics(ctx, q)
 	if err != nil {
 		return err
 	}
