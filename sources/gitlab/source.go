@@ -6,6 +6,8 @@
 // archived github.com/xanzy/go-gitlab. All HTTP goes through sources/internal/httpx: retries,
 // RateLimit-* and Retry-After waits, conditional requests, redaction of the token; client-go's
 // own retries and rate limiter are switched off so that nothing is retried or throttled twice.
+// Lists whose items embed commits (deployments, compares, merge request commits) are decoded into
+// small structs of their own, since client-go's Commit cannot decode a repeated trailer.
 //
 // What is collected, per project:
 //
@@ -24,8 +26,9 @@
 //   - Merged merge requests, listed by updated_at since the last run: title, labels, created and
 //     merged times, and the merge commit (for a squash merge, the squash commit, whose lead time
 //     then starts at the merge request's first commit, read with one request per squash merge).
-//   - Incidents: issues of type incident, opened at created_at and resolved at closed_at; a line
-//     "caused by: <deployment iid, id or sha>" in the description names the deployment.
+//   - Incidents: issues of type incident, opened at created_at and resolved at closed_at, with
+//     GitLab's severity; a line "caused by: <deployment iid, id or sha>" in the description names
+//     the deployment (an abbreviated sha is completed from the project's deployments).
 //
 // Records carry the project's path as their repository; a deployment names no service of its
 // own, so the warehouse's services decide (a project that no service lists is its own service).
