@@ -52,6 +52,15 @@ func TestRequestBudget(t *testing.T) {
 	}
 }
 
+func TestComparesOfABatchOverlap(t *testing.T) {
+	p := small()
+	f := newFake(t, p)
+	collect(t, context.Background(), source(f, p.Path), openDB(t))
+	if n := f.MaxInFlight(); n < 2 {
+		t.Errorf("at most %d request in flight; the compares of a batch should overlap", n)
+	}
+}
+
 // BenchmarkSync reports the requests of a full and a no-change sync of a synthetic project of
 // 1,000 deployments, 20,000 commits and 3,000 merge requests, against the minimal count.
 func BenchmarkSync(b *testing.B) {

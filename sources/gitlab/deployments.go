@@ -72,6 +72,9 @@ func (p *projectSync) syncDeployments(ctx context.Context) error {
 		end := min(start+batchSize, len(changed))
 		next := p.st.clone()
 		var b batch
+		if err := p.prefetch(ctx, changed[start:end]); err != nil {
+			return err
+		}
 		for _, l := range changed[start:end] {
 			if err := p.ship(ctx, l.dep, &b); err != nil {
 				return err

@@ -20,15 +20,17 @@ type projectSync struct {
 	path    string // the path with namespace, the repository of its records
 	st      *projectState
 
-	stored       map[string]dora.Deployment   // deployments stored earlier, by id
-	successes    map[string][]dora.Deployment // successful production deployments by environment, by finish
-	ranges       map[string][]string          // shas shipped between two deployed shas, by "from...to"
-	mergeSHAs    map[string]int64             // merge requests by the commit that merged them
-	firstCommits map[int64]time.Time          // first commit times of squash-merged merge requests
+	stored       map[string]dora.Deployment // deployments stored earlier, by id
+	successes    orderings                  // successful production deployments by environment, by finish
+	ranges       map[string][]string        // shas shipped between two deployed shas, by "from...to"
+	fetched      map[string]fetchedRange    // compares answered ahead of their use, by "from...to"
+	mergeSHAs    map[string]int64           // merge requests by the commit that merged them
+	firstCommits map[int64]time.Time        // first commit times of squash-merged merge requests
 }
 
 func (s *Source) collectProject(ctx context.Context, db *dora.DB, project string) error {
-	p := &projectSync{s: s, db: db, project: project, successes: map[string][]dora.Deployment{}, ranges: map[string][]string{}}
+	p := &projectSync{s: s, db: db, project: project, successes: orderings{}, ranges: map[string][]string{},
+		fetched: map[string]fetchedRange{}}
 	var err error
 	if p.st, err = loadState(ctx, db, project); err != nil {
 		return err

@@ -1,8 +1,8 @@
 package gitlab
 
 import (
-	"cmp"
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -65,91 +65,51 @@ func (p *projectSync) indexStored() {
 	}
 }
 
-func byFinish(a, b dora.Deployment) int {
-	return cmp.Or(a.FinishedAt.Compare(b.FinishedAt), cmp.Compare(a.ID, b.ID))
-}
-
 func rangeKey(from, to string) string { return from + "..." + to }
 
-// ship adds d to the batch, with the range it shipped when it counts. A deployment that
-// finished before one stored already (a long deployment, a status that changed late) changes
-// the predecessor of the next one, whose range is then taken again from its new predecessor.
+// ship adds d to the batch, with the range it shipped when it counts, and the deployments whose
+// range its arrival changed.
 func (p *projectSync) ship(ctx context.Context, d dora.Deployment, b *batch) error {
-	var redo []string // ids of deployments whose predecessor changed
-	if old, ok := p.stored[d.ID]; ok && p.counts(old) {
-		if next, ok := p.successor(old); ok {
-			redo = append(redo, next.ID)
-		}
-		p.forget(old)
+	ranged := p.place(p.successes, d)
+	if len(ranged) == 0 || ranged[0].ID != d.ID {
+		b.deployments = append(b.deployments, d)
 	}
-	if p.counts(d) {
-		p.remember(d)
-		if err := p.shipped(ctx, &d, b); err != nil {
+	for _, dep := range ranged {
+		if err := p.shipped(ctx, &dep, b); err != nil {
 			return err
 		}
-		p.remember(d)
-		if next, ok := p.successor(d); ok {
-			redo = append(redo, next.ID)
-		}
-	}
-	b.deployments = append(b.deployments, d)
-	for _, id := range redo {
-		next, ok := p.find(id)
-		if !ok || id == d.ID {
-			continue
-		}
-		if err := p.shipped(ctx, &next, b); err != nil {
-			return err
-		}
-		p.remember(next)
-		b.deployments = append(b.deployments, next)
+		p.successes.remember(dep)
+		b.deployments = append(b.deployments, dep)
 	}
 	return nil
 }
 
-// remember puts d (again) into the ordering of its environment.
-func (p *projectSync) remember(d dora.Deployment) {
-	p.forget(d)
-	ds := p.successes[d.Environment]
-	i, _ := slices.BinarySearchFunc(ds, d, byFinish)
-	p.successes[d.Environment] = slices.Insert(ds, i, d)
-}
-
-func (p *projectSync) forget(d dora.Deployment) {
-	p.successes[d.Environment] = slices.DeleteFunc(p.successes[d.Environment], func(o dora.Deployment) bool { return o.ID == d.ID })
-}
-
-func (p *projectSync) find(id string) (dora.Deployment, bool) {
-	for _, ds := range p.successes {
-		for _, d := range ds {
-			if d.ID == id {
-				return d, true
-			}
+// place puts d into the orderings o, in place of its stored version, and returns the
+// deployments whose range must be taken (again), in order: d itself when it counts, then those
+// whose predecessor changed. A deployment that finished before one stored already (a long
+// deployment, a status that changed late) is the predecessor of the next one from now on.
+func (p *projectSync) place(o orderings, d dora.Deployment) []dora.Deployment {
+	var ranged []dora.Deployment
+	var redo []string
+	if old, ok := p.stored[d.ID]; ok && p.counts(old) {
+		if next, ok := o.successor(old); ok {
+			redo = append(redo, next.ID)
+		}
+		o.forget(old)
+	}
+	if p.counts(d) {
+		o.remember(d)
+		ranged = append(ranged, d)
+		if next, ok := o.successor(d); ok {
+			redo = append(redo, next.ID)
 		}
 	}
-	return dora.Deployment{}, false
-}
-
-// previous and successor are d's neighbours in the ordering of its environment.
-func (p *projectSync) previous(d dora.Deployment) (dora.Deployment, bool) {
-	ds := p.successes[d.Environment]
-	i, _ := slices.BinarySearchFunc(ds, d, byFinish)
-	if i > 0 {
-		return ds[i-1], true
+	for _, id := range redo {
+		if next, ok := o.find(id); ok && id != d.ID {
+			ranged = append(ranged, next)
+		}
 	}
-	return dora.Deployment{}, false
-}
-
-func (p *projectSync) successor(d dora.Deployment) (dora.Deployment, bool) {
-	ds := p.successes[d.Environment]
-	i, found := slices.BinarySearchFunc(ds, d, byFinish)
-	if found {
-		i++
-	}
-	if i < len(ds) {
-		return ds[i], true
-	}
-	return dora.Deployment{}, false
+	return ranged
 }
 
 // shipped sets d.Commits to the range from the previous successful deployment of its
@@ -157,7 +117,7 @@ func (p *projectSync) successor(d dora.Deployment) (dora.Deployment, bool) {
 // an environment has no predecessor: its range stays unknown (nil). A range GitLab cannot give
 // (a sha gone after a force push, a compare that timed out) stays unknown too, with a warning.
 func (p *projectSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) error {
-	prev, ok := p.previous(*d)
+	prev, ok := p.successes.previous(*d)
 	switch {
 	case !ok:
 		d.Commits = nil
@@ -171,30 +131,52 @@ func (p *projectSync) shipped(ctx context.Context, d *dora.Deployment, b *batch)
 		d.Commits = shas
 		return nil
 	}
-	cmp, err := p.compare(prev.SHA, d.SHA, gl.WithContext(ctx))
-	if code := status(err); code == http.StatusNotFound || code == http.StatusUnprocessableEntity {
-		p.s.log.Warn("gitlab: commit range unknown: compare refused", "project", p.path, "deployment", d.ID, "from", prev.SHA, "to", d.SHA, "status", code)
-		d.Commits = nil
-		return nil
-	}
-	if err != nil {
-		return p.s.fail("compare "+short(prev.SHA)+"..."+short(d.SHA)+" of", p.project, err)
-	}
-	if cmp.CompareTimeout {
-		p.s.log.Warn("gitlab: commit range unknown: compare timed out", "project", p.path, "deployment", d.ID, "from", prev.SHA, "to", d.SHA)
-		d.Commits = nil
-		return nil
-	}
-	shas := []string{}
-	for _, gc := range cmp.Commits {
-		shas = append(shas, gc.ID)
-		if c, ok := p.commit(gc); ok {
-			b.commits = append(b.commits, c)
+	r, ok := p.fetched[key]
+	delete(p.fetched, key)
+	if !ok {
+		var err error
+		if r, err = p.fetchRange(ctx, prev.SHA, d.SHA); err != nil {
+			return err
 		}
 	}
-	p.ranges[key] = shas
-	d.Commits = shas
+	if r.unknown != "" {
+		p.s.log.Warn("gitlab: commit range unknown: "+r.unknown, "project", p.path, "deployment", d.ID, "from", prev.SHA, "to", d.SHA)
+		d.Commits = nil
+		return nil
+	}
+	b.commits = append(b.commits, r.commits...)
+	p.ranges[key] = r.shas
+	d.Commits = r.shas
 	return nil
+}
+
+// A fetchedRange is the answer to one compare; unknown says why GitLab could not give it.
+type fetchedRange struct {
+	shas    []string
+	commits []dora.Commit
+	unknown string
+}
+
+// fetchRange asks GitLab for the commits reachable from to and not from from.
+func (p *projectSync) fetchRange(ctx context.Context, from, to string) (fetchedRange, error) {
+	cmp, err := p.compare(from, to, gl.WithContext(ctx))
+	if code := status(err); code == http.StatusNotFound || code == http.StatusUnprocessableEntity {
+		return fetchedRange{unknown: fmt.Sprintf("compare refused (HTTP %d)", code)}, nil
+	}
+	if err != nil {
+		return fetchedRange{}, p.s.fail("compare "+short(from)+"..."+short(to)+" of", p.project, err)
+	}
+	if cmp.CompareTimeout {
+		return fetchedRange{unknown: "compare timed out"}, nil
+	}
+	r := fetchedRange{shas: []string{}}
+	for _, gc := range cmp.Commits {
+		r.shas = append(r.shas, gc.ID)
+		if c, ok := p.commit(gc); ok {
+			r.commits = append(r.commits, c)
+		}
+	}
+	return r, nil
 }
 
 // commit maps a commit of a compare, linked to the merge request it merged when it is one's

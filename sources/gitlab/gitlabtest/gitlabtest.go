@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -92,6 +93,8 @@ type Server struct {
 	// Fail, when set, is asked before each request (n counts from 1) and may answer instead.
 	Fail func(r *http.Request, n int) (Fault, bool)
 
+	inFlight, maxInFlight atomic.Int64
+
 	mu         sync.Mutex
 	projects   []*Project
 	requests   int
@@ -122,6 +125,9 @@ func (s *Server) Requests() (int, map[string]int) {
 	}
 	return s.requests, by
 }
+
+// MaxInFlight returns the most requests that were open at once.
+func (s *Server) MaxInFlight() int { return int(s.maxInFlight.Load()) }
 
 // Violations returns the requests that broke a rule (no per_page=100, no token).
 func (s *Server) Violations() []string {

@@ -19,10 +19,17 @@ const rateLimit = 2000
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	n := s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	for {
+		if m := s.maxInFlight.Load(); n <= m || s.maxInFlight.CompareAndSwap(m, n) {
+			break
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests++
-	n := s.requests
+	seq := s.requests
 	raw, ok := strings.CutPrefix(r.URL.EscapedPath(), "/api/v4/projects/")
 	if !ok {
 		s.violations = append(s.violations, "outside /api/v4/projects: "+r.URL.Path)
@@ -33,7 +40,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.byEndpoint[endpoint(segs[1:])]++
 	s.rateHeaders(w.Header())
 	if s.Fail != nil {
-		if f, ok := s.Fail(r, n); ok {
+		if f, ok := s.Fail(r, seq); ok {
 			for k, vs := range f.Header {
 				w.Header()[k] = vs
 			}
