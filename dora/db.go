@@ -34,35 +34,95 @@ type DB struct {
 	Logger *slog.Logger // never nil; discards by default
 }
 
-// ErrForeignDatabase is returned by Open for a file that is not a dorareport warehouse, and
-// ErrNewerSchema for one written by a newer version of dorareport.
+// ErrForeignDatabase is returned by Open for a file that is not a dorareport warehouse,
+// ErrDamagedDatabase for a DuckDB file that lost part of its content, ErrNewerSchema for one
+// written by a newer version of dorareport, and ErrOlderSchema by OpenReadOnly for one that Open
+// would first migrate.
 var (
 	ErrForeignDatabase = errors.New("not a dorareport database")
+	ErrDamagedDatabase = errors.New("the database file is damaged")
 	ErrNewerSchema     = errors.New("database schema is newer than this version of dorareport")
+	ErrOlderSchema     = errors.New("database schema is older than this version of dorareport")
 )
 
 // Open opens the warehouse at path, creating it when it does not exist and migrating it when it
-// was written by an older version. An empty path opens a private in-memory warehouse.
+// was written by an older version. An empty path opens a private in-memory warehouse. While the
+// file is open, no other process can open it; Open returns a *LockedError when one already has.
 func Open(ctx context.Context, path string) (*DB, error) {
+	db, err := open(ctx, path, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+	}
+	return db, nil
+}
+
+// OpenReadOnly opens the existing warehouse at path for reading only. Several processes may
+// read a file at once, but none while another has it open with Open (a *LockedError). It never
+// changes the file, so a warehouse that Open would migrate is refused with ErrOlderSchema.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open read-only: an in-memory database has nothing to read")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db, err := open(ctx, path, path+"?access_mode=read_only")
+	if err != nil {
+		return nil, err
+	}
+	version, err := db.schemaVersion(ctx)
+	switch {
+	case err != nil:
+	case version > SchemaVersion:
+		err = newerSchema(version)
+	case version < SchemaVersion:
+		err = fmt.Errorf("%w: it is at version %d, this build reads version %d; open it for writing once to migrate it", ErrOlderSchema, version, SchemaVersion)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// open connects to path through the DuckDB data source name dsn.
+func open(ctx context.Context, path, dsn string) (*DB, error) {
 	if path != "" {
 		if err := checkFile(path); err != nil {
 			return nil, err
 		}
 	}
-	sqldb, err := sql.Open("duckdb", path)
+	// The driver opens the file in sql.Open, so its errors come from there as well as from Ping.
+	sqldb, err := sql.Open("duckdb", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+		return nil, openError(path, err)
 	}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+		return nil, openError(path, err)
 	}
-	db := &DB{sql: sqldb, path: path, Logger: slog.New(slog.DiscardHandler)}
-	if err := db.migrate(ctx); err != nil {
-		sqldb.Close()
-		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+	if path != "" {
+		if err := checkSize(ctx, sqldb, path); err != nil {
+			sqldb.Close()
+			return nil, err
+		}
 	}
-	return db, nil
+	return &DB{sql: sqldb, path: path, Logger: slog.New(slog.DiscardHandler)}, nil
+}
+
+// openError says why DuckDB could not open path: another process holds it, or it is damaged.
+func openError(path string, err error) error {
+	if locked := lockedError(path, err); locked != nil {
+		return locked
+	}
+	if strings.Contains(err.Error(), "Could not read enough bytes") {
+		return fmt.Errorf("open %s: %w: it is shorter than its header says and was left untouched: %w", path, ErrDamagedDatabase, err)
+	}
+	return fmt.Errorf("open %s: %w", displayPath(path), err)
 }
 
 func displayPath(path string) string {
@@ -95,6 +155,26 @@ func checkFile(path string) error {
 	header := make([]byte, 12)
 	if n, _ := f.Read(header); n < 12 || string(header[8:12]) != "DUCK" {
 		return fmt.Errorf("open %s: %w (not a DuckDB file; it was left untouched)", path, ErrForeignDatabase)
+	}
+	return nil
+}
+
+// checkSize refuses a file shorter than the blocks its header counts: DuckDB reads a block only
+// when a query needs it, so it would open a truncated file and fail later, or serve what is left.
+func checkSize(ctx context.Context, sqldb *sql.DB, path string) error {
+	var blocks, blockSize int64
+	err := sqldb.QueryRowContext(ctx, `SELECT total_blocks, block_size FROM pragma_database_size()
+		WHERE database_name = current_database()`).Scan(&blocks, &blockSize)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	const headers = 3 * 4096 // the file header and DuckDB's two alternating database headers
+	if want := headers + blocks*blockSize; info.Size() < want {
+		return fmt.Errorf("open %s: %w: it has %d bytes where its header counts %d; it was truncated and was left untouched", path, ErrDamagedDatabase, info.Size(), want)
 	}
 	return nil
 }
@@ -134,7 +214,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	if version > SchemaVersion {
-		return fmt.Errorf("%w: it is at version %d, this build knows up to %d; use a newer dorareport", ErrNewerSchema, version, SchemaVersion)
+		return newerSchema(version)
 	}
 	for _, m := range migrations() {
 		if m.version <= version {
@@ -165,6 +245,10 @@ func (db *DB) migrate(ctx context.Context) error {
 		version = m.version
 	}
 	return nil
+}
+
+func newerSchema(version int) error {
+	return fmt.Errorf("%w: it is at version %d, this build knows up to %d; use a newer dorareport", ErrNewerSchema, version, SchemaVersion)
 }
 
 // schemaVersion returns 0 for an empty database and refuses one that holds other tables.
