@@ -32,6 +32,7 @@ import (
 
 	"github.com/dorareport/dorareport/dora"
 	"github.com/dorareport/dorareport/sources/internal/httpx"
+	"github.com/dorareport/dorareport/sources/internal/progress"
 )
 
 // The deployment signals a Config can name.
@@ -138,8 +139,8 @@ func (s *Source) Collect(ctx context.Context, db *dora.DB) error {
 	if err := s.configure(); err != nil {
 		return err
 	}
-	p := newProgress(s.cfg.Progress, len(s.cfg.Repos), s.http)
-	defer p.finish()
+	p := progress.Start(s.cfg.Progress, "github", "repos", len(s.cfg.Repos), s.http)
+	defer p.Finish()
 
 	sem := make(chan struct{}, s.cfg.Parallel)
 	errs := make([]error, len(s.cfg.Repos))
@@ -157,7 +158,7 @@ func (s *Source) Collect(ctx context.Context, db *dora.DB) error {
 			defer wg.Done()
 			defer func() { <-sem }()
 			errs[i] = s.collectRepo(ctx, db, repo)
-			p.repoDone()
+			p.Done()
 		}()
 	}
 	wg.Wait()

@@ -56,6 +56,7 @@ import (
 
 	"github.com/dorareport/dorareport/dora"
 	"github.com/dorareport/dorareport/sources/internal/httpx"
+	"github.com/dorareport/dorareport/sources/internal/progress"
 )
 
 // DefaultBaseURL is the API root of gitlab.com.
@@ -180,8 +181,8 @@ func (s *Source) Collect(ctx context.Context, db *dora.DB) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := newProgress(s.cfg.Progress, len(s.cfg.Projects), s.http)
-	defer p.finish()
+	p := progress.Start(s.cfg.Progress, "gitlab", "projects", len(s.cfg.Projects), s.http)
+	defer p.Finish()
 
 	sem := make(chan struct{}, s.cfg.Parallel)
 	var wg sync.WaitGroup
@@ -203,7 +204,7 @@ func (s *Source) Collect(ctx context.Context, db *dora.DB) error {
 				once.Do(func() { first = err; cancel() })
 				return
 			}
-			p.projectDone()
+			p.Done()
 		}()
 	}
 	wg.Wait()
