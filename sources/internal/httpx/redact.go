@@ -60,14 +60,24 @@ func redactString(raw string) string {
 	return RedactURL(u)
 }
 
-// scrub replaces every occurrence of the secrets in s.
+// scrub replaces every occurrence of the secrets in s, also as they read inside a URL: a server
+// that echoes a request URL shows a token with '+', '/' or '=' percent-encoded.
 func scrub(s string, secrets []string) string {
 	for _, secret := range secrets {
-		if len(secret) >= 4 { // shorter strings are too common to be secrets worth hiding
-			s = strings.ReplaceAll(s, secret, redacted)
+		if len(secret) < 4 { // shorter strings are too common to be secrets worth hiding
+			continue
+		}
+		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+			s = strings.ReplaceAll(s, form, redacted)
 		}
 	}
 	return s
+}
+
+// redactURL is RedactURL with the secrets scrubbed as well, wherever in the URL they are: a
+// server can redirect to a URL that carries the token under any name.
+func (t *Transport) redactURL(u *url.URL) string {
+	return scrub(RedactURL(u), t.opts.Secrets)
 }
 
 // maxSnippet bounds the answer text quoted in a StatusError.

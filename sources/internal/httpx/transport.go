@@ -126,7 +126,7 @@ func (t *Transport) RateLimit() RateLimit {
 // IfNoneMatch); every other outcome is an error.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	where := req.Method + " " + RedactURL(req.URL)
+	where := req.Method + " " + t.redactURL(req.URL)
 	bo := &backoff.ExponentialBackOff{
 		InitialInterval:     t.opts.MinBackoff,
 		RandomizationFactor: 0.5,
@@ -188,7 +188,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				}
 			}
 			if wait > t.opts.MaxWait {
-				return nil, &RateLimitError{Method: req.Method, URL: RedactURL(req.URL), Reset: now.Add(wait), MaxWait: t.opts.MaxWait}
+				return nil, &RateLimitError{Method: req.Method, URL: t.redactURL(req.URL), Reset: now.Add(wait), MaxWait: t.opts.MaxWait}
 			}
 			t.log.Info("rate limited, waiting", "request", where, "status", resp.StatusCode, "wait", wait.Round(time.Millisecond))
 			if err := t.sleep(ctx, wait); err != nil {
@@ -205,7 +205,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			continue
 		}
-		return nil, &StatusError{Method: req.Method, URL: RedactURL(req.URL), Status: resp.StatusCode,
+		return nil, &StatusError{Method: req.Method, URL: t.redactURL(req.URL), Status: resp.StatusCode,
 			Body: snippet(body, t.opts.Secrets), Source: t.opts.Source, TokenEnv: t.opts.TokenEnv}
 	}
 }
@@ -221,7 +221,7 @@ func (t *Transport) prepare(req *http.Request, attempt int) (*http.Request, erro
 	if attempt > 0 && req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: replay body: %w", req.Method, RedactURL(req.URL), err)
+			return nil, fmt.Errorf("%s %s: replay body: %w", req.Method, t.redactURL(req.URL), err)
 		}
 		r.Body = body
 	}
@@ -269,7 +269,7 @@ func (t *Transport) waitForBudget(ctx context.Context, req *http.Request) error 
 		return nil
 	}
 	if wait > t.opts.MaxWait {
-		return &RateLimitError{Method: req.Method, URL: RedactURL(req.URL), Reset: resumeAt, MaxWait: t.opts.MaxWait}
+		return &RateLimitError{Method: req.Method, URL: t.redactURL(req.URL), Reset: resumeAt, MaxWait: t.opts.MaxWait}
 	}
 	t.log.Info("rate limit budget exhausted, waiting for its reset", "reset", resumeAt.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second))
 	return t.sleep(ctx, wait)
