@@ -108,8 +108,13 @@ func (g *commitGraph) between(from, to string) []string {
 			q.newOnly--
 		}
 	}
-	push(g.index[from], paintOld)
-	push(g.index[to], paintNew)
+	fromNode, okFrom := g.index[from]
+	toNode, okTo := g.index[to]
+	if !okFrom || !okTo {
+		return nil // a range needs both ends in the graph
+	}
+	push(fromNode, paintOld)
+	push(toNode, paintNew)
 	var out []string
 	for q.Len() > 0 && q.newOnly > 0 {
 		c := heap.Pop(q).(int32)
@@ -146,43 +151,59 @@ func (q *genQueue) Pop() any {
 	return x
 }
 
-// shipByGraph appends to shipped the ranges of the deployments in graph_needed, one repository
-// graph in memory at a time.
+// shipByGraph appends to shipped the ranges of the deployments in graph_needed. The commits of
+// the repositories concerned are read in one scan ordered by repository, so that one graph at a
+// time is in memory.
 func (a *analysis) shipByGraph(ctx context.Context) error {
 	type need struct{ id, sha, prev string }
 	byRepo := map[string][]need{}
-	var repos []string
 	err := a.eachRowQuery(ctx, `SELECT repo, id, sha, prev_sha FROM graph_needed ORDER BY repo, id`, func(scan func(...any) error) error {
 		var repo string
 		var n need
 		if err := scan(&repo, &n.id, &n.sha, &n.prev); err != nil {
 			return err
 		}
-		if byRepo[repo] == nil {
-			repos = append(repos, repo)
-		}
 		byRepo[repo] = append(byRepo[repo], n)
 		return nil
 	})
-	if err != nil || len(repos) == 0 {
+	if err != nil || len(byRepo) == 0 {
 		return err
 	}
-	for _, repo := range repos {
-		g, err := a.loadGraph(ctx, repo)
-		if err != nil {
-			return err
+	var shipped [][]driver.Value
+	var repo string
+	g := newCommitGraph()
+	flush := func() {
+		if repo == "" {
+			return
 		}
-		var rows [][]driver.Value
+		g.generations()
 		for _, n := range byRepo[repo] {
 			for _, sha := range g.between(n.prev, n.sha) {
-				rows = append(rows, []driver.Value{n.id, repo, sha})
+				shipped = append(shipped, []driver.Value{n.id, repo, sha})
 			}
 		}
-		if err := a.appendRows("shipped", rows); err != nil {
+		g = newCommitGraph()
+	}
+	err = a.eachRowQuery(ctx, `SELECT c.repo, c.sha, c.parents FROM commits c
+		WHERE c.parents IS NOT NULL AND c.repo IN (SELECT DISTINCT repo FROM graph_needed)
+		ORDER BY c.repo`, func(scan func(...any) error) error {
+		var r, sha string
+		var parents stringList
+		if err := scan(&r, &sha, &parents); err != nil {
 			return err
 		}
+		if r != repo {
+			flush()
+			repo = r
+		}
+		g.add(sha, parents)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load commit graphs: %w", err)
 	}
-	return nil
+	flush()
+	return a.appendRows("shipped", shipped)
 }
 
 // appendRows appends rows to a temporary table of the analysis. (The connection is locked while
@@ -201,26 +222,4 @@ func (a *analysis) appendRows(table string, rows [][]driver.Value) error {
 		}
 		return app.Close()
 	})
-}
-
-func (a *analysis) loadGraph(ctx context.Context, repo string) (*commitGraph, error) {
-	g := newCommitGraph()
-	rows, err := a.conn.QueryContext(ctx, `SELECT sha, parents FROM commits WHERE repo = ? AND parents IS NOT NULL`, repo)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sha string
-		var parents stringList
-		if err := rows.Scan(&sha, &parents); err != nil {
-			return nil, err
-		}
-		g.add(sha, parents)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load commit graph of %s: %w", repo, err)
-	}
-	g.generations()
-	return g, nil
 }

@@ -28,6 +28,7 @@ func TestCommitGraphBetween(t *testing.T) {
 		{"nothing_when_to_is_an_ancestor_of_from", "e", "b", nil},
 		{"same_sha_ships_nothing", "c", "c", nil},
 		{"sibling_ranges_exclude_the_common_ancestor", "y", "c", []string{"b", "c"}},
+		{"an_unknown_end_gives_no_range", "nope", "c", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := g.between(tc.from, tc.to)
