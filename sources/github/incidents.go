@@ -3,17 +3,14 @@ package github
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/causedby"
 )
-
-// causedBy finds the line of an issue body that names the deployment that caused the incident.
-var causedBy = regexp.MustCompile(`(?im)^[\s>*_-]*caused[ _-]by\s*:\s*` + "`?" + `([^\s` + "`" + `]+)`)
 
 // syncIncidents stores the issues carrying an incident label that changed since the last run,
 // one list per label (GitHub's labels filter requires all the labels it is given). Pull
@@ -83,8 +80,8 @@ func (r *repoSync) incident(is *gh.Issue, service string) dora.Incident {
 			i.Severity = sev
 		}
 	}
-	if m := causedBy.FindStringSubmatch(is.GetBody()); m != nil {
-		i.CausedBy = r.deploymentRef(m[1])
+	if ref, ok := causedby.Ref(is.GetBody()); ok {
+		i.CausedBy = r.deploymentRef(ref)
 	}
 	return i
 }
@@ -93,20 +90,11 @@ func (r *repoSync) incident(is *gh.Issue, service string) dora.Incident {
 // release) of this repository, an abbreviated sha is completed from the deployments stored for
 // the repository when only one matches, anything else (a full sha, a full id) is kept as written.
 func (r *repoSync) deploymentRef(ref string) string {
-	ref = strings.TrimRight(strings.TrimPrefix(ref, "#"), ".,;)")
-	if len(ref) >= 7 && len(ref) < 40 && isHex(ref) {
-		full := ""
-		for _, d := range r.stored {
-			if strings.HasPrefix(d.SHA, strings.ToLower(ref)) {
-				if full != "" && full != d.SHA {
-					return ref // ambiguous: leave it as written
-				}
-				full = d.SHA
-			}
-		}
-		if full != "" {
-			return full
-		}
+	switch full, ambiguous := causedby.CompleteSHA(ref, r.stored); {
+	case ambiguous:
+		return ref // leave it as written
+	case full != "":
+		return full
 	}
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil && n > 0 {
 		switch r.s.cfg.Deployments {
@@ -135,13 +123,4 @@ func severity(label string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func isHex(s string) bool {
-	for _, c := range strings.ToLower(s) {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
 }

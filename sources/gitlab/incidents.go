@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/causedby"
 )
 
 // An issue as the incident list returns it. client-go's Issue has no severity, which GitLab
@@ -29,9 +29,6 @@ type issue struct {
 	ClosedAt    *time.Time `json:"closed_at"`
 	WebURL      string     `json:"web_url"`
 }
-
-// causedBy finds the line of a description that names the deployment that caused the incident.
-var causedBy = regexp.MustCompile(`(?im)^[\s>*_-]*caused[ _-]by\s*:\s*` + "`?" + `([^\s` + "`" + `]+)`)
 
 // syncIncidents stores the incidents (issues of type incident) updated since the last run.
 func (p *projectSync) syncIncidents(ctx context.Context) error {
@@ -88,8 +85,8 @@ func (p *projectSync) incident(is *issue, service string) dora.Incident {
 			i.ResolvedAt = i.StartedAt
 		}
 	}
-	if m := causedBy.FindStringSubmatch(is.Description); m != nil {
-		i.CausedBy = p.deploymentRef(m[1])
+	if ref, ok := causedby.Ref(is.Description); ok {
+		i.CausedBy = p.deploymentRef(ref)
 	}
 	return i
 }
@@ -99,31 +96,13 @@ func (p *projectSync) incident(is *issue, service string) dora.Incident {
 // of a deployment of this project (as the environment page shows it), anything else (a full sha,
 // a full id) is kept as written.
 func (p *projectSync) deploymentRef(ref string) string {
-	ref = strings.TrimRight(strings.TrimPrefix(ref, "#"), ".,;)")
-	if full, ok := p.completeSHA(ref); ok {
+	if full, _ := causedby.CompleteSHA(ref, p.stored); full != "" { // an ambiguous one falls to the rules below
 		return full
 	}
 	if n, err := strconv.ParseInt(ref, 10, 64); err == nil && n > 0 {
 		return p.deploymentID(n)
 	}
 	return ref
-}
-
-// completeSHA finds the one deployed sha that ref abbreviates (7 to 39 hex digits).
-func (p *projectSync) completeSHA(ref string) (string, bool) {
-	if len(ref) < 7 || len(ref) >= 40 || strings.Trim(strings.ToLower(ref), "0123456789abcdef") != "" {
-		return "", false
-	}
-	full := ""
-	for _, d := range p.stored {
-		if strings.HasPrefix(d.SHA, strings.ToLower(ref)) {
-			if full != "" && full != d.SHA {
-				return "", false // ambiguous
-			}
-			full = d.SHA
-		}
-	}
-	return full, full != ""
 }
 
 // severity is GitLab's incident severity (critical, high, medium, low), else a scoped
