@@ -1,6 +1,7 @@
 package pagerduty
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,12 +62,19 @@ func (s *Source) list(ctx context.Context, path string, query url.Values, decode
 	}
 	q.Set("limit", strconv.Itoa(pageLimit))
 	q.Set("total", "false")
+	var prev json.RawMessage
 	for offset := 0; ; {
 		q.Set("offset", strconv.Itoa(offset))
 		var raw json.RawMessage
 		if err := s.get(ctx, path, q, &raw); err != nil {
 			return err
 		}
+		// A server (or a proxy) that ignores offset serves the first page again and again, which
+		// would be paged to the offset limit and, for incidents, split and paged again, for hours.
+		if offset > 0 && bytes.Equal(raw, prev) {
+			return fmt.Errorf("GET %s: the page at offset %d repeats the page before it: the answer ignores offset", path, offset)
+		}
+		prev = raw
 		p, err := decode(raw)
 		if err != nil {
 			return fmt.Errorf("GET %s: decode the answer: %w", path, err)
