@@ -66,7 +66,9 @@ func (s *Source) list(ctx context.Context, k kind, since, until time.Time) ([]it
 	q.Set("order", "asc")
 	next := s.endpoint(k.listPath, q)
 	var out []item
+	read := map[string]bool{} // the pages read: a paging.next back to one of them would never end
 	for next != nil {
+		read[next.String()] = true
 		var p listPage
 		if err := s.get(ctx, next, &p); err != nil {
 			return nil, fmt.Errorf("opsgenie: list %s: %w", k.name, err)
@@ -82,6 +84,9 @@ func (s *Source) list(ctx context.Context, k kind, since, until time.Time) ([]it
 		// The key goes only where it was configured to go.
 		if u.Scheme != s.base.Scheme || u.Host != s.base.Host {
 			return nil, fmt.Errorf("opsgenie: list %s: paging.next points to %s, not to base_url %s", k.name, u.Host, s.base.Host)
+		}
+		if read[u.String()] {
+			return nil, fmt.Errorf("opsgenie: list %s: paging.next %q points back to a page already read", k.name, p.Paging.Next)
 		}
 		next = u
 	}
