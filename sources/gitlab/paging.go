@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
@@ -23,7 +24,7 @@ type pageFunc[T any] func(page int64, opts ...gl.RequestOptionFunc) ([]T, *gl.Re
 // answers 304 the list is unchanged and nothing is handed on. It returns the ETag worth keeping:
 // the first page's, when that page was the only one (a longer list can grow beyond its first
 // page without changing it).
-func walk[T any](ctx context.Context, etag string, list pageFunc[T], each func([]T) error) (string, error) {
+func walk[T any](ctx context.Context, etag string, list pageFunc[*T], each func([]*T) error) (string, error) {
 	page := int64(1)
 	var keyset gl.RequestOptionFunc
 	keep := ""
@@ -43,6 +44,8 @@ func walk[T any](ctx context.Context, etag string, list pageFunc[T], each func([
 		if err != nil {
 			return "", err
 		}
+		// A null item of a list says nothing; GitLab never sends one.
+		items = slices.DeleteFunc(items, func(it *T) bool { return it == nil })
 		if err := each(items); err != nil {
 			return "", err
 		}

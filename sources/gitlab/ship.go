@@ -171,6 +171,9 @@ func (p *projectSync) fetchRange(ctx context.Context, from, to string) (fetchedR
 	}
 	r := fetchedRange{shas: []string{}}
 	for _, gc := range cmp.Commits {
+		if gc == nil { // a null item says nothing; GitLab never sends one
+			continue
+		}
 		r.shas = append(r.shas, gc.ID)
 		if c, ok := p.commit(gc); ok {
 			r.commits = append(r.commits, c)

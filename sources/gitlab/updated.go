@@ -12,11 +12,11 @@ import (
 // up twice and the item that slid onto the page already read is missed. A repeated item gives
 // such a shift away, and the list is then read once more so the missed item is found. Items come
 // back once each, in their newest version, oldest update first.
-func listUpdated[T any](ctx context.Context, etag string, list pageFunc[T], key func(T) (int64, time.Time)) ([]T, string, error) {
-	var items []T
+func listUpdated[T any](ctx context.Context, etag string, list pageFunc[*T], key func(*T) (int64, time.Time)) ([]*T, string, error) {
+	var items []*T
 	at := map[int64]int{}
 	shifted := false
-	add := func(page []T) error {
+	add := func(page []*T) error {
 		for _, it := range page {
 			id, _ := key(it)
 			if i, ok := at[id]; ok {
@@ -39,7 +39,7 @@ func listUpdated[T any](ctx context.Context, etag string, list pageFunc[T], key 
 		}
 		newETag = ""
 	}
-	slices.SortStableFunc(items, func(a, b T) int {
+	slices.SortStableFunc(items, func(a, b *T) int {
 		_, ua := key(a)
 		_, ub := key(b)
 		return cmp.Compare(ua.UnixNano(), ub.UnixNano())
