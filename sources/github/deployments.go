@@ -44,8 +44,8 @@ func (r *repoSync) candidates(ctx context.Context) (cands []candidate, lists map
 
 // newest pages through a list that GitHub returns newest first, calling keep for each item until
 // it returns false; the first page is conditional on etag. It returns the first page's ETag, or
-// etag itself when GitHub answered 304.
-func newest[T any](ctx context.Context, etag string, list func(ctx context.Context, page int) ([]T, *gh.Response, error), keep func(T) bool) (string, error) {
+// etag itself when GitHub answered 304. A null item of a list says nothing and is passed over.
+func newest[T any](ctx context.Context, etag string, list func(ctx context.Context, page int) ([]*T, *gh.Response, error), keep func(*T) bool) (string, error) {
 	newETag := ""
 	for page := 1; page != 0; {
 		pctx := ctx
@@ -63,6 +63,9 @@ func newest[T any](ctx context.Context, etag string, list func(ctx context.Conte
 			newETag = httpx.ETag(resp.Header)
 		}
 		for _, it := range items {
+			if it == nil {
+				continue
+			}
 			if !keep(it) {
 				return newETag, nil
 			}

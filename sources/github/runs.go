@@ -24,6 +24,9 @@ func (r *repoSync) runCandidates(ctx context.Context, lists map[string]string) (
 		etag, err := newest(ctx, r.st.Lists[key], func(ctx context.Context, page int) ([]*gh.WorkflowRun, *gh.Response, error) {
 			runs, resp, err := r.s.client.Actions.ListWorkflowRunsByFileName(ctx, r.owner, r.name, file,
 				&gh.ListWorkflowRunsOptions{ListOptions: gh.ListOptions{PerPage: 100, Page: page}})
+			if runs == nil { // an error, or a body of null
+				return nil, resp, err
+			}
 			return runs.WorkflowRuns, resp, err
 		}, func(run *gh.WorkflowRun) bool {
 			if run.GetID() <= r.st.Through || run.GetCreatedAt().Before(r.s.cfg.Since) {

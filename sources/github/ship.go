@@ -135,6 +135,9 @@ func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) er
 			return r.s.fail(fmt.Sprintf("compare %.12s...%.12s of", prev.SHA, d.SHA), r.repo, err)
 		}
 		for _, rc := range cmp.Commits {
+			if rc == nil { // a null item says nothing; GitHub never sends one
+				continue
+			}
 			c, err := r.commit(ctx, rc, b)
 			if err != nil {
 				return err
