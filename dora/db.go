@@ -159,12 +159,13 @@ func checkFile(path string) error {
 	return nil
 }
 
-// checkSize refuses a file shorter than the blocks its header counts: DuckDB reads a block only
-// when a query needs it, so it would open a truncated file and fail later, or serve what is left.
+// checkSize refuses a file too short to hold the blocks in use that its header counts: DuckDB
+// reads a block only when a query needs it, so it would open a truncated file and fail later, or
+// serve what is left. Free blocks count for nothing: one at the end may never have been written.
 func checkSize(ctx context.Context, sqldb *sql.DB, path string) error {
-	var blocks, blockSize int64
-	err := sqldb.QueryRowContext(ctx, `SELECT total_blocks, block_size FROM pragma_database_size()
-		WHERE database_name = current_database()`).Scan(&blocks, &blockSize)
+	var used, blockSize int64
+	err := sqldb.QueryRowContext(ctx, `SELECT used_blocks, block_size FROM pragma_database_size()
+		WHERE database_name = current_database()`).Scan(&used, &blockSize)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -173,8 +174,8 @@ func checkSize(ctx context.Context, sqldb *sql.DB, path string) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	const headers = 3 * 4096 // the file header and DuckDB's two alternating database headers
-	if want := headers + blocks*blockSize; info.Size() < want {
-		return fmt.Errorf("open %s: %w: it has %d bytes where its header counts %d; it was truncated and was left untouched", path, ErrDamagedDatabase, info.Size(), want)
+	if want := headers + used*blockSize; info.Size() < want {
+		return fmt.Errorf("open %s: %w: it has %d bytes where the blocks its header counts take %d; it was truncated and was left untouched", path, ErrDamagedDatabase, info.Size(), want)
 	}
 	return nil
 }
