@@ -13,7 +13,10 @@ import (
 const defaultDemoReport = "dora-report.html"
 
 func (a *app) demoCommand() *cobra.Command {
-	var output, dbPath string
+	var (
+		output, dbPath string
+		wait           time.Duration
+	)
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Generate a synthetic organisation and render its report",
@@ -30,7 +33,7 @@ configuration.`,
 			if err != nil {
 				return err
 			}
-			db, err := a.openDB(ctx, dbPath)
+			db, err := a.openDB(ctx, dbPath, wait, dora.Open)
 			if err != nil {
 				return err
 			}
@@ -67,6 +70,7 @@ configuration.`,
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", defaultDemoReport, "write the HTML report to `FILE`")
 	cmd.Flags().StringVar(&dbPath, "db", "", "keep the generated data in this DuckDB `FILE` (default: in memory)")
+	registerWait(cmd, &wait)
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/dorareport/dorareport/dora"
 	"github.com/dorareport/dorareport/internal/config"
@@ -18,14 +19,17 @@ const (
 	defaultConfig   = "dorareport.yaml"
 )
 
-// storeFlags are --db and --config, common to the commands that read or write the warehouse.
+// storeFlags are --db, --config and --wait, common to the commands that read or write the
+// warehouse.
 type storeFlags struct {
 	db, config string
+	wait       time.Duration
 }
 
 func (s *storeFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&s.db, "db", defaultDatabase, "the DuckDB warehouse `FILE`; a configuration's database replaces the default")
 	cmd.Flags().StringVar(&s.config, "config", defaultConfig, "the configuration `FILE`, read when it exists")
+	registerWait(cmd, &s.wait)
 }
 
 // loadConfig reads --config; nil when the flag was not given and the default file does not exist.
@@ -61,15 +65,32 @@ func databasePath(cmd *cobra.Command, s storeFlags, cfg *config.Config) string {
 
 // open opens the warehouse that the flags and cfg (nil: none) name, and stores the
 // configuration's services in it when the configuration has a services key. Readers (existing)
-// refuse to create a database, so that a mistyped --db is not answered with empty metrics.
+// refuse to create a database, so that a mistyped --db is not answered with empty metrics, and
+// open it read-only unless the configuration's services must be stored first, so that several
+// can read at once.
 func (a *app) open(ctx context.Context, cmd *cobra.Command, s storeFlags, cfg *config.Config, existing bool) (*dora.DB, error) {
 	path := databasePath(cmd, s, cfg)
 	if existing {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("there is no database %s: run dorareport import or collect first, or name one with --db", path)
 		}
+		db, err := a.openDB(ctx, path, s.wait, dora.OpenReadOnly)
+		if errors.Is(err, dora.ErrOlderSchema) {
+			return nil, fmt.Errorf("%w; run dorareport import or collect on it once to migrate it", err)
+		}
+		if err != nil || cfg == nil || cfg.Services == nil {
+			return db, err
+		}
+		stored, err := servicesStored(ctx, db, cfg.Services)
+		if stored {
+			return db, nil
+		}
+		db.Close()
+		if err != nil {
+			return nil, err
+		}
 	}
-	db, err := a.openDB(ctx, path)
+	db, err := a.openDB(ctx, path, s.wait, dora.Open)
 	if err != nil {
 		return nil, err
 	}
@@ -80,17 +101,6 @@ func (a *app) open(ctx context.Context, cmd *cobra.Command, s storeFlags, cfg *c
 		}
 		a.log.Debug("stored services", "count", len(cfg.Services), "from", cfg.File())
 	}
-	return db, nil
-}
-
-// openDB opens the warehouse at path ("" for in memory) with the run's logger.
-func (a *app) openDB(ctx context.Context, path string) (*dora.DB, error) {
-	db, err := dora.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	db.Logger = a.log
-	a.log.Debug("opened database", "path", path)
 	return db, nil
 }
 
