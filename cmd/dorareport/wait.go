@@ -18,7 +18,7 @@ const (
 )
 
 func registerWait(cmd *cobra.Command, wait *time.Duration) {
-	cmd.Flags().DurationVar(wait, "wait", 0, "when another process has the database open, retry for up to `DURATION` (e.g. 30s, 5m) instead of failing at once")
+	cmd.Flags().DurationVar(wait, "wait", 0, "when another process has the database open, retry for up to `DURATION` (e.g. 30s, 5m) instead of failing at once; one process may write a database, or several read it, never both")
 }
 
 // openDB opens the warehouse at path ("" for in memory) with open and the run's logger. While
