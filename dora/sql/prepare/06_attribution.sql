@@ -24,10 +24,13 @@ WITH by_id AS (
 ), by_sha AS (
     SELECT i.id AS incident_id, p.id AS deployment_id
     FROM incs i JOIN prod p
-        ON (p.sha = i.caused_by
+        -- equal first seven characters keep this a hash join; the sha then matches in full or as
+        -- an abbreviation (an OR alone would compare every incident with every deployment)
+        ON left(p.sha, 7) = left(i.caused_by, 7)
+       AND (p.sha = i.caused_by
             OR (length(i.caused_by) >= 7 AND regexp_full_match(i.caused_by, '[0-9a-f]+') AND starts_with(p.sha, i.caused_by)))
        AND (i.service IS NULL OR p.service = i.service)
-    WHERE i.id NOT IN (SELECT incident_id FROM by_id)
+    WHERE i.caused_by IS NOT NULL AND i.id NOT IN (SELECT incident_id FROM by_id)
     QUALIFY row_number() OVER (
         PARTITION BY i.id
         ORDER BY p.finished_at < i.started_at DESC,
