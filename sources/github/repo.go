@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/stored"
 )
 
 // A repoSync is the collection of one repository in one run.
@@ -34,7 +35,7 @@ func (s *Source) collectRepo(ctx context.Context, db *dora.DB, repo string) erro
 	if r.st, err = loadState(ctx, db, repo); err != nil {
 		return err
 	}
-	if r.stored, err = storedDeployments(ctx, db, repo); err != nil {
+	if r.stored, err = stored.Deployments(ctx, db, repo, "github"); err != nil {
 		return err
 	}
 	if r.pulls, err = storedPulls(ctx, db, repo); err != nil {

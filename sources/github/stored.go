@@ -12,38 +12,8 @@ import (
 
 // The collector reads back what it stored earlier (read-only, through db.SQL) to find the
 // previous successful deployment of an environment, to tell which compare ranges it already
-// holds, and to keep what it learnt about pull requests when GitHub lists them again.
-
-// storedDeployments returns the deployments of repo this source stored, by id.
-func storedDeployments(ctx context.Context, db *dora.DB, repo string) (map[string]dora.Deployment, error) {
-	rows, err := db.SQL().QueryContext(ctx, `SELECT id, environment, status, sha, started_at, finished_at,
-		CASE WHEN commits IS NULL THEN NULL ELSE to_json(commits)::VARCHAR END, coalesce(url, '')
-		FROM deployments WHERE source = 'github' AND repo = ?`, repo)
-	if err != nil {
-		return nil, fmt.Errorf("read stored deployments of %s: %w", repo, err)
-	}
-	defer rows.Close()
-	out := map[string]dora.Deployment{}
-	for rows.Next() {
-		d := dora.Deployment{Repo: repo, Source: "github"}
-		var started, finished sql.NullTime
-		var commits sql.NullString
-		var status string
-		if err := rows.Scan(&d.ID, &d.Environment, &status, &d.SHA, &started, &finished, &commits, &d.URL); err != nil {
-			return nil, fmt.Errorf("read stored deployments of %s: %w", repo, err)
-		}
-		d.Status = dora.Status(status)
-		d.StartedAt, d.FinishedAt = utc(started), utc(finished)
-		if commits.Valid {
-			d.Commits = []string{}
-			if err := json.Unmarshal([]byte(commits.String), &d.Commits); err != nil {
-				return nil, fmt.Errorf("read stored deployments of %s: %w", repo, err)
-			}
-		}
-		out[d.ID] = d
-	}
-	return out, rows.Err()
-}
+// holds, and to keep what it learnt about pull requests when GitHub lists them again. The
+// deployments are read by sources/internal/stored.
 
 // storedPulls returns the merged pull requests of repo, by merge sha.
 func storedPulls(ctx context.Context, db *dora.DB, repo string) (map[string]dora.PullRequest, error) {

@@ -10,6 +10,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/stored"
 )
 
 // A projectSync is the collection of one project in one run.
@@ -42,8 +43,8 @@ func (s *Source) collectProject(ctx context.Context, db *dora.DB, project string
 	if err := p.readTiers(ctx, next); err != nil {
 		return err
 	}
-	if p.stored, err = storedDeployments(ctx, db, p.path); err != nil {
-		return err
+	if p.stored, err = stored.Deployments(ctx, db, p.path, "gitlab", "gitlab:%"); err != nil {
+		return fmt.Errorf("gitlab: %w", err)
 	}
 	if p.mergeSHAs, err = storedMergeSHAs(ctx, db, p.path); err != nil {
 		return err

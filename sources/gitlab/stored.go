@@ -2,8 +2,6 @@ package gitlab
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -12,38 +10,8 @@ import (
 
 // The collector reads back what it stored earlier (read-only, through db.SQL) to order the
 // successful deployments of each environment, to tell which deployments changed, and to keep
-// the first commit times of merge requests it already asked for.
-
-// storedDeployments returns the deployments of repo this source stored, by id.
-func storedDeployments(ctx context.Context, db *dora.DB, repo string) (map[string]dora.Deployment, error) {
-	rows, err := db.SQL().QueryContext(ctx, `SELECT id, environment, coalesce(tier, ''), status, sha, started_at, finished_at,
-		CASE WHEN commits IS NULL THEN NULL ELSE to_json(commits)::VARCHAR END, coalesce(url, ''), source
-		FROM deployments WHERE repo = ? AND (source = 'gitlab' OR source LIKE 'gitlab:%')`, repo)
-	if err != nil {
-		return nil, fmt.Errorf("gitlab: read stored deployments of %s: %w", repo, err)
-	}
-	defer rows.Close()
-	out := map[string]dora.Deployment{}
-	for rows.Next() {
-		d := dora.Deployment{Repo: repo}
-		var started, finished sql.NullTime
-		var commits sql.NullString
-		var status string
-		if err := rows.Scan(&d.ID, &d.Environment, &d.Tier, &status, &d.SHA, &started, &finished, &commits, &d.URL, &d.Source); err != nil {
-			return nil, fmt.Errorf("gitlab: read stored deployments of %s: %w", repo, err)
-		}
-		d.Status = dora.Status(status)
-		d.StartedAt, d.FinishedAt = nullUTC(started), nullUTC(finished)
-		if commits.Valid {
-			d.Commits = []string{}
-			if err := json.Unmarshal([]byte(commits.String), &d.Commits); err != nil {
-				return nil, fmt.Errorf("gitlab: read stored deployments of %s: %w", repo, err)
-			}
-		}
-		out[d.ID] = d
-	}
-	return out, rows.Err()
-}
+// the first commit times of merge requests it already asked for. The deployments are read by
+// sources/internal/stored.
 
 // storedFirstCommits returns the first commit times of repo's merge requests that have one, by
 // iid.
@@ -109,11 +77,4 @@ func serviceOf(ctx context.Context, db *dora.DB, repo string) (string, error) {
 		return names[0], nil
 	}
 	return repo, nil
-}
-
-func nullUTC(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return t.Time.UTC()
 }
