@@ -38,6 +38,7 @@ func (r *repoSync) candidates(ctx context.Context) (cands []candidate, lists map
 	default:
 		cands, err = r.deploymentCandidates(ctx, lists)
 	}
+	cands = slices.DeleteFunc(cands, func(c candidate) bool { return !r.storable(r.s.cfg.Deployments, &c.dep) })
 	slices.SortFunc(cands, func(a, b candidate) int { return cmp.Compare(a.key, b.key) })
 	return cands, lists, err
 }

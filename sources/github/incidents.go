@@ -43,8 +43,8 @@ func (r *repoSync) syncIncidents(ctx context.Context) error {
 			if at.After(updated) {
 				updated = at
 			}
-			if !is.IsPullRequest() {
-				incidents = append(incidents, r.incident(is, service))
+			if in := r.incident(is, service); !is.IsPullRequest() && r.storable("issues", &in) {
+				incidents = append(incidents, in)
 			}
 			return true
 		})

@@ -75,7 +75,9 @@ func (r *repoSync) listMerged(ctx context.Context, fresh *[]dora.PullRequest, up
 		if old, ok := r.pulls[pr.MergeSHA]; ok && old.Number == pr.Number {
 			pr.FirstCommitAt = old.FirstCommitAt
 		}
-		*fresh = append(*fresh, pr)
+		if r.storable("pulls", &pr) {
+			*fresh = append(*fresh, pr)
+		}
 		return true
 	})
 }

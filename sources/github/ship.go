@@ -142,8 +142,12 @@ func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) er
 			if err != nil {
 				return err
 			}
-			shas = append(shas, c.SHA)
-			b.commits = append(b.commits, c)
+			if c.SHA != "" {
+				shas = append(shas, c.SHA)
+			}
+			if r.storable("compare", &c) {
+				b.commits = append(b.commits, c)
+			}
 		}
 		if len(b.commits) >= flushCommits {
 			if err := r.flushCommits(ctx, b); err != nil {
