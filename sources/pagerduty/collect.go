@@ -134,6 +134,12 @@ func (s *Source) records(ctx context.Context, found []incident, changes []change
 	var out []dora.Incident
 	skipped := 0
 	for _, in := range found {
+		if in.ID == "" || in.CreatedAt.IsZero() {
+			// Stored, it would fail the whole transaction, and so the service's collection on
+			// every run.
+			s.log.Warn("PagerDuty listed an incident without id or created_at; it is skipped", "incident", in.ID)
+			continue
+		}
 		service, ok := s.cfg.Services[in.Service.ID]
 		if !ok {
 			skipped++
