@@ -113,6 +113,11 @@ func (s *Source) records(k kind, found []item, next kindState) []dora.Incident {
 	var out []dora.Incident
 	skipped := 0
 	for _, it := range found {
+		if it.ID == "" || it.CreatedAt.IsZero() {
+			// Stored, it would fail the whole transaction, and so the collection on every run.
+			s.log.Warn("Opsgenie listed an item without id or createdAt; it is skipped", "kind", k.name, "id", it.ID)
+			continue
+		}
 		service, ok := s.service(it)
 		if !ok {
 			skipped++
