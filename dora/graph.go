@@ -203,6 +203,7 @@ func (a *analysis) shipByGraph(ctx context.Context) error {
 		return fmt.Errorf("load commit graphs: %w", err)
 	}
 	flush()
+	a.logger.Debug("shipped by commit graph", "repositories", len(byRepo), "shipped", len(shipped))
 	return a.appendRows("shipped", shipped)
 }
 
