@@ -61,7 +61,7 @@ func (t *table) dedupe(firstRow int64) []string {
 const checkEvery = 4096
 
 // Write runs fn in one transaction: everything fn writes is committed together when it returns
-// nil, and nothing is when it returns an error, panics or ctx is cancelled.
+// nil, and nothing is when it returns an error or ctx is cancelled.
 func (db *DB) Write(ctx context.Context, fn func(*Writer) error) error {
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
