@@ -14,8 +14,8 @@ import (
 	"github.com/dorareport/dorareport/sources/github/githubtest"
 )
 
-// A payloadEndpoint is one GitHub answer the collection decodes, with the signal under which
-// it is asked for and the words its errors must carry.
+// A payloadEndpoint is one GitHub answer the collection decodes, with the deployment signal
+// under which it is asked for.
 type payloadEndpoint struct {
 	name   string
 	signal string
