@@ -10,6 +10,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/batch"
 )
 
 // The Source of a deployment record says where its finish time came from.
@@ -71,7 +72,7 @@ func (p *projectSync) syncDeployments(ctx context.Context) error {
 	for start := 0; start < len(changed) || start == 0; start += batchSize {
 		end := min(start+batchSize, len(changed))
 		next := p.st.clone()
-		var b batch
+		var b batch.Batch
 		if err := p.prefetch(ctx, changed[start:end]); err != nil {
 			return err
 		}
@@ -84,10 +85,10 @@ func (p *projectSync) syncDeployments(ctx context.Context) error {
 		if end == len(changed) {
 			next.Lists[listDeployments] = final
 		}
-		if err := p.write(ctx, next, b.store); err != nil {
+		if err := p.write(ctx, next, b.Store); err != nil {
 			return err
 		}
-		for _, d := range b.deployments {
+		for _, d := range b.Deployments {
 			p.stored[d.ID] = d
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/batch"
 )
 
 // mergeRequestBatch is how many merge requests one transaction stores.
@@ -41,7 +42,7 @@ func (p *projectSync) syncMergeRequests(ctx context.Context) error {
 	for start := 0; start < len(list) || start == 0; start += mergeRequestBatch {
 		end := min(start+mergeRequestBatch, len(list))
 		next := p.st.clone()
-		var b batch
+		var b batch.Batch
 		for _, m := range list[start:end] {
 			pr, err := p.mergeRequest(ctx, m)
 			if err != nil {
@@ -50,13 +51,13 @@ func (p *projectSync) syncMergeRequests(ctx context.Context) error {
 			if pr.CreatedAt.IsZero() {
 				continue
 			}
-			b.pulls = append(b.pulls, pr)
+			b.Pulls = append(b.Pulls, pr)
 			next.Lists[listMergeRequests] = cursor{Updated: utc(m.UpdatedAt)}
 		}
 		if end == len(list) {
 			next.Lists[listMergeRequests] = final
 		}
-		if err := p.write(ctx, next, b.store); err != nil {
+		if err := p.write(ctx, next, b.Store); err != nil {
 			return err
 		}
 		for _, m := range list[start:end] {

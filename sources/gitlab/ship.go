@@ -10,34 +10,8 @@ import (
 	gl "gitlab.com/gitlab-org/api/client-go"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/batch"
 )
-
-// A batch is what one transaction stores: deployments with the commits they shipped and the
-// merge requests those commits came from.
-type batch struct {
-	deployments []dora.Deployment
-	commits     []dora.Commit
-	pulls       []dora.PullRequest
-}
-
-func (b *batch) store(w *dora.Writer) error {
-	for _, d := range b.deployments {
-		if err := w.Deployment(d); err != nil {
-			return err
-		}
-	}
-	for _, c := range b.commits {
-		if err := w.Commit(c); err != nil {
-			return err
-		}
-	}
-	for _, p := range b.pulls {
-		if err := w.PullRequest(p); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // counts reports whether d takes part in a shipped-range history: a successful production
 // deployment. Other records carry no range, since no metric reads one.
@@ -69,17 +43,17 @@ func rangeKey(from, to string) string { return from + "..." + to }
 
 // ship adds d to the batch, with the range it shipped when it counts, and the deployments whose
 // range its arrival changed.
-func (p *projectSync) ship(ctx context.Context, d dora.Deployment, b *batch) error {
+func (p *projectSync) ship(ctx context.Context, d dora.Deployment, b *batch.Batch) error {
 	ranged := p.place(p.successes, d)
 	if len(ranged) == 0 || ranged[0].ID != d.ID {
-		b.deployments = append(b.deployments, d)
+		b.Deployments = append(b.Deployments, d)
 	}
 	for _, dep := range ranged {
 		if err := p.shipped(ctx, &dep, b); err != nil {
 			return err
 		}
 		p.successes.remember(dep)
-		b.deployments = append(b.deployments, dep)
+		b.Deployments = append(b.Deployments, dep)
 	}
 	return nil
 }
@@ -116,7 +90,7 @@ func (p *projectSync) place(o orderings, d dora.Deployment) []dora.Deployment {
 // environment to d, comparing the two shas unless that range is known. The first deployment of
 // an environment has no predecessor: its range stays unknown (nil). A range GitLab cannot give
 // (a sha gone after a force push, a compare that timed out) stays unknown too, with a warning.
-func (p *projectSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) error {
+func (p *projectSync) shipped(ctx context.Context, d *dora.Deployment, b *batch.Batch) error {
 	prev, ok := p.successes.previous(*d)
 	switch {
 	case !ok:
@@ -144,7 +118,7 @@ func (p *projectSync) shipped(ctx context.Context, d *dora.Deployment, b *batch)
 		d.Commits = nil
 		return nil
 	}
-	b.commits = append(b.commits, r.commits...)
+	b.Commits = append(b.Commits, r.commits...)
 	p.ranges[key] = r.shas
 	d.Commits = r.shas
 	return nil
