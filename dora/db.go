@@ -111,7 +111,28 @@ func open(ctx context.Context, path, dsn string) (*DB, error) {
 			return nil, err
 		}
 	}
+	if err := limitMemory(ctx, sqldb); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
+	}
 	return &DB{sql: sqldb, path: path, Logger: slog.New(slog.DiscardHandler)}, nil
+}
+
+// DefaultMemoryLimit bounds the memory DuckDB uses for a warehouse; beyond it DuckDB spills to a
+// temporary directory beside the file. DuckDB's own default, 80% of the machine's memory, let a
+// 1 GiB import or a query over millions of deployments grow with the data.
+// DORAREPORT_MEMORY_LIMIT (for example "8GB") overrides it.
+const DefaultMemoryLimit = "1GB"
+
+func limitMemory(ctx context.Context, sqldb *sql.DB) error {
+	limit := DefaultMemoryLimit
+	if v := os.Getenv("DORAREPORT_MEMORY_LIMIT"); v != "" {
+		limit = v
+	}
+	if _, err := sqldb.ExecContext(ctx, "SET memory_limit = "+sqlString(limit)); err != nil {
+		return fmt.Errorf("DORAREPORT_MEMORY_LIMIT %q: %w", limit, err)
+	}
+	return nil
 }
 
 // openError says why DuckDB could not open path: another process holds it, or it is damaged.

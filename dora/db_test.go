@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,5 +184,20 @@ func TestCancelledWriteRollsBackAndLeavesTheDatabaseUsable(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("the next write failed: %v", err)
+	}
+}
+
+func TestOpenBoundsDuckDBsMemory(t *testing.T) {
+	db, _ := openTemp(t)
+	var limit string
+	if err := db.SQL().QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limit); err != nil {
+		t.Fatal(err)
+	}
+	if limit != "953.6 MiB" && limit != "1.0 GiB" && limit != "1000.0 MiB" {
+		t.Errorf("memory_limit = %q, want the 1GB default", limit)
+	}
+	t.Setenv("DORAREPORT_MEMORY_LIMIT", "a lot")
+	if _, err := dora.Open(context.Background(), filepath.Join(t.TempDir(), "x.duckdb")); err == nil || !strings.Contains(err.Error(), "DORAREPORT_MEMORY_LIMIT") {
+		t.Errorf("a bad DORAREPORT_MEMORY_LIMIT gave %v, want an error naming it", err)
 	}
 }
