@@ -10,16 +10,9 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/batch"
 	"github.com/dorareport/dorareport/sources/internal/httpx"
 )
-
-// A batch is what one transaction stores: deployments with the commits they shipped and the
-// pull requests those commits came from.
-type batch struct {
-	deployments []dora.Deployment
-	commits     []dora.Commit
-	pulls       []dora.PullRequest
-}
 
 // ship stores the candidates oldest first, in batches, each successful one with the range it
 // shipped: the compare from the previous successful deployment of its environment. The state
@@ -32,7 +25,7 @@ func (r *repoSync) ship(ctx context.Context, cands []candidate, lists map[string
 	for start := 0; start < len(cands) || start == 0; start += batchSize {
 		end := min(start+batchSize, len(cands))
 		next := r.st.clone()
-		var b batch
+		var b batch.Batch
 		for _, c := range cands[start:end] {
 			d := c.dep
 			if d.Status == dora.StatusSuccess {
@@ -40,7 +33,7 @@ func (r *repoSync) ship(ctx context.Context, cands []candidate, lists map[string
 					return err
 				}
 			}
-			b.deployments = append(b.deployments, d)
+			b.Deployments = append(b.Deployments, d)
 			next.Through = max(next.Through, c.key)
 			if c.final {
 				delete(next.Pending, c.key)
@@ -51,28 +44,10 @@ func (r *repoSync) ship(ctx context.Context, cands []candidate, lists map[string
 		if end == len(cands) {
 			maps.Copy(next.Lists, lists)
 		}
-		err := r.write(ctx, next, func(w *dora.Writer) error {
-			for _, d := range b.deployments {
-				if err := w.Deployment(d); err != nil {
-					return err
-				}
-			}
-			for _, c := range b.commits {
-				if err := w.Commit(c); err != nil {
-					return err
-				}
-			}
-			for _, p := range b.pulls {
-				if err := w.PullRequest(p); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := r.write(ctx, next, b.Store); err != nil {
 			return err
 		}
-		for _, d := range b.deployments {
+		for _, d := range b.Deployments {
 			r.stored[d.ID] = d
 		}
 	}
@@ -86,23 +61,23 @@ var flushCommits = 5000
 // flushCommits stores the commits gathered so far ahead of their deployment. That is safe: a
 // commit row counts only through a deployment that lists it, and a run interrupted before the
 // deployment is stored fetches the range again and rewrites the same rows.
-func (r *repoSync) flushCommits(ctx context.Context, b *batch) error {
+func (r *repoSync) flushCommits(ctx context.Context, b *batch.Batch) error {
 	err := r.write(ctx, r.st.clone(), func(w *dora.Writer) error {
-		for _, c := range b.commits {
+		for _, c := range b.Commits {
 			if err := w.Commit(c); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	b.commits = b.commits[:0]
+	b.Commits = b.Commits[:0]
 	return err
 }
 
 // shipped sets d.Commits to the range d shipped, fetching it (with its commits and the first
 // commit times of squash-merged pull requests) unless it is stored already. The first deployment
 // of an environment has no previous one: its range stays unknown.
-func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) error {
+func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch.Batch) error {
 	defer func() { r.remember(*d) }()
 	if old, ok := r.stored[d.ID]; ok && old.Commits != nil && old.SHA == d.SHA && old.Status == dora.StatusSuccess {
 		d.Commits = old.Commits
@@ -146,10 +121,10 @@ func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) er
 				shas = append(shas, c.SHA)
 			}
 			if r.storable("compare", &c) {
-				b.commits = append(b.commits, c)
+				b.Commits = append(b.Commits, c)
 			}
 		}
-		if len(b.commits) >= flushCommits {
+		if len(b.Commits) >= flushCommits {
 			if err := r.flushCommits(ctx, b); err != nil {
 				return err
 			}
@@ -164,7 +139,7 @@ func (r *repoSync) shipped(ctx context.Context, d *dora.Deployment, b *batch) er
 // commit maps a commit of a compare, linking it to the pull request it merged. A commit with one
 // parent that is a pull request's merge sha is a squash or rebase merge: its lead time starts at
 // the pull request's first commit, which costs one request, once per pull request.
-func (r *repoSync) commit(ctx context.Context, rc *gh.RepositoryCommit, b *batch) (dora.Commit, error) {
+func (r *repoSync) commit(ctx context.Context, rc *gh.RepositoryCommit, b *batch.Batch) (dora.Commit, error) {
 	c := dora.Commit{Repo: r.repo, SHA: rc.GetSHA(), Parents: []string{},
 		AuthoredAt:  firstTime(rc.GetCommit().GetAuthor().GetDate().Time, rc.GetCommit().GetCommitter().GetDate().Time),
 		CommittedAt: rc.GetCommit().GetCommitter().GetDate().UTC()}
@@ -184,7 +159,7 @@ func (r *repoSync) commit(ctx context.Context, rc *gh.RepositoryCommit, b *batch
 		if !first.IsZero() {
 			pr.FirstCommitAt = first
 			r.pulls[c.SHA] = pr
-			b.pulls = append(b.pulls, pr)
+			b.Pulls = append(b.Pulls, pr)
 		}
 	}
 	return c, nil
