@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/batch"
 	"github.com/dorareport/dorareport/sources/internal/stored"
 )
 
@@ -24,15 +25,7 @@ func openDB(t *testing.T) *dora.DB {
 
 func write(t *testing.T, db *dora.DB, ds ...dora.Deployment) {
 	t.Helper()
-	err := db.Write(context.Background(), func(w *dora.Writer) error {
-		for _, d := range ds {
-			if err := w.Deployment(d); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := db.Write(context.Background(), (&batch.Batch{Deployments: ds}).Store); err != nil {
 		t.Fatal(err)
 	}
 }
