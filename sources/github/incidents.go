@@ -10,6 +10,7 @@ import (
 
 	"github.com/dorareport/dorareport/dora"
 	"github.com/dorareport/dorareport/sources/internal/causedby"
+	"github.com/dorareport/dorareport/sources/internal/stored"
 )
 
 // syncIncidents stores the issues carrying an incident label that changed since the last run,
@@ -19,7 +20,7 @@ func (r *repoSync) syncIncidents(ctx context.Context) error {
 	if len(r.s.cfg.IncidentLabels) == 0 {
 		return nil
 	}
-	service, err := serviceOf(ctx, r.db, r.repo)
+	service, err := stored.ServiceOf(ctx, r.db, r.repo)
 	if err != nil {
 		return err
 	}

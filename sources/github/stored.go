@@ -44,19 +44,6 @@ func storedPulls(ctx context.Context, db *dora.DB, repo string) (map[string]dora
 	return out, rows.Err()
 }
 
-// serviceOf returns the configured service that owns repo, or the repository's own name.
-func serviceOf(ctx context.Context, db *dora.DB, repo string) (string, error) {
-	var name string
-	err := db.SQL().QueryRowContext(ctx, `SELECT name FROM services WHERE list_contains(repos, ?) ORDER BY name LIMIT 1`, repo).Scan(&name)
-	if err == sql.ErrNoRows {
-		return repo, nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("read services: %w", err)
-	}
-	return name, nil
-}
-
 func utc(t sql.NullTime) time.Time {
 	if !t.Valid {
 		return time.Time{}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dorareport/dorareport/dora"
 	"github.com/dorareport/dorareport/sources/internal/causedby"
+	"github.com/dorareport/dorareport/sources/internal/stored"
 )
 
 // An issue as the incident list returns it. client-go's Issue has no severity, which GitLab
@@ -58,7 +59,7 @@ func (p *projectSync) syncIncidents(ctx context.Context) error {
 	if len(list) == 0 && next.Lists[listIncidents].same(cur) {
 		return nil
 	}
-	service, err := serviceOf(ctx, p.db, p.path)
+	service, err := stored.ServiceOf(ctx, p.db, p.path)
 	if err != nil {
 		return err
 	}

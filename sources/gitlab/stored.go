@@ -52,29 +52,3 @@ func storedMergeSHAs(ctx context.Context, db *dora.DB, repo string) (map[string]
 	}
 	return out, rows.Err()
 }
-
-// serviceOf returns the one configured service that lists repo, else the repository itself: the
-// rule the warehouse applies to deployments, applied here to incidents, which carry no
-// repository of their own.
-func serviceOf(ctx context.Context, db *dora.DB, repo string) (string, error) {
-	var names []string
-	rows, err := db.SQL().QueryContext(ctx, `SELECT name FROM services WHERE list_contains(repos, ?) ORDER BY name`, repo)
-	if err != nil {
-		return "", fmt.Errorf("gitlab: read services: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return "", fmt.Errorf("gitlab: read services: %w", err)
-		}
-		names = append(names, name)
-	}
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("gitlab: read services: %w", err)
-	}
-	if len(names) == 1 {
-		return names[0], nil
-	}
-	return repo, nil
-}
