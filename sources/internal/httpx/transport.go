@@ -41,6 +41,9 @@ type Options struct {
 	Secrets []string
 	// Logger receives retries and waits at debug and info level; nil: discard.
 	Logger *slog.Logger
+	// MaxResponse bounds the body of one answer in bytes; reading past it fails with
+	// ErrResponseTooLarge. 0: DefaultMaxResponse.
+	MaxResponse int64
 }
 
 // A Transport is an http.RoundTripper that retries, waits for rate limits, sends conditional
@@ -79,6 +82,9 @@ func New(opts Options) *Transport {
 	}
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 30 * time.Second
+	}
+	if opts.MaxResponse <= 0 {
+		opts.MaxResponse = DefaultMaxResponse
 	}
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = 15 * time.Minute
@@ -174,6 +180,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				drain(resp)
 				return nil, err
 			}
+			resp.Body = &cappedBody{ReadCloser: resp.Body, max: t.opts.MaxResponse, where: where}
 			return resp, nil
 		}
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
