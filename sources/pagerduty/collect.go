@@ -2,55 +2,27 @@ package pagerduty
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"time"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/sources/internal/incidentsync"
 )
 
 // maxWindow is the longest since/until range of one listing: PagerDuty accepts at most six
 // months, and no six calendar months are shorter than 181 days.
 const maxWindow = 180 * 24 * time.Hour
 
-// serviceState is the progress of one PagerDuty service, kept as JSON in the sync state under
-// the service id and committed with the incidents it describes.
-type serviceState struct {
-	// Through is the cursor: every incident created before it is stored.
-	Through time.Time `json:"through,omitzero"`
-	// Open are the stored incidents not yet resolved, by PagerDuty id, with their creation time.
-	Open map[string]time.Time `json:"open,omitempty"`
-}
-
-func loadState(ctx context.Context, db *dora.DB, serviceID string) (serviceState, error) {
-	st := serviceState{}
-	raw, ok, err := db.SyncState(ctx, "pagerduty", serviceID)
-	if err != nil || !ok {
-		return st, err
-	}
-	if err := json.Unmarshal([]byte(raw), &st); err != nil {
-		return st, fmt.Errorf("pagerduty: sync state of service %s is damaged (%v); delete its row in sync_state to collect the service again", serviceID, err)
-	}
-	return st, nil
-}
-
 // collectService brings one PagerDuty service up to until: first the incidents still open
 // from earlier runs, then the listing windows from the cursor on.
 func (s *Source) collectService(ctx context.Context, db *dora.DB, serviceID string, until time.Time, p *progress) error {
-	st, err := loadState(ctx, db, serviceID)
+	st, err := incidentsync.Load(ctx, db, "pagerduty", serviceID)
 	if err != nil {
 		return err
 	}
-	from := s.cfg.Since
-	if from.IsZero() {
-		from = until.Add(-DefaultHistory)
-	}
-	if !st.Through.IsZero() {
-		from = st.Through.Add(-s.cfg.Overlap)
-	}
-	from = from.UTC().Truncate(time.Second)
+	from := st.From(s.cfg.Since, until, DefaultHistory, s.cfg.Overlap).UTC().Truncate(time.Second)
 	if st, err = s.refreshOpen(ctx, db, serviceID, st, from); err != nil {
 		return err
 	}
@@ -69,7 +41,7 @@ func (s *Source) collectService(ctx context.Context, db *dora.DB, serviceID stri
 				return err
 			}
 		}
-		next := st.clone()
+		next := st.Clone()
 		if end.After(next.Through) {
 			next.Through = end
 		}
@@ -89,9 +61,9 @@ func (s *Source) collectService(ctx context.Context, db *dora.DB, serviceID stri
 
 // refreshOpen reads again, by id, the incidents left open by earlier runs that the listing
 // from `from` will not see, so that their resolution is recorded.
-func (s *Source) refreshOpen(ctx context.Context, db *dora.DB, serviceID string, st serviceState, from time.Time) (serviceState, error) {
+func (s *Source) refreshOpen(ctx context.Context, db *dora.DB, serviceID string, st incidentsync.State, from time.Time) (incidentsync.State, error) {
 	var found []incident
-	next := st.clone()
+	next := st.Clone()
 	for _, id := range slices.Sorted(maps.Keys(st.Open)) {
 		if !st.Open[id].Before(from) {
 			continue
@@ -130,7 +102,7 @@ func (s *Source) refreshOpen(ctx context.Context, db *dora.DB, serviceID string,
 
 // records maps the incidents of mapped services and keeps next.Open up to date; incidents of
 // other services are skipped.
-func (s *Source) records(ctx context.Context, found []incident, changes []changeEvent, next serviceState) ([]dora.Incident, error) {
+func (s *Source) records(ctx context.Context, found []incident, changes []changeEvent, next incidentsync.State) ([]dora.Incident, error) {
 	var out []dora.Incident
 	skipped := 0
 	for _, in := range found {
@@ -164,32 +136,11 @@ func (s *Source) records(ctx context.Context, found []incident, changes []change
 }
 
 // write stores records and the service's progress in one transaction.
-func (s *Source) write(ctx context.Context, db *dora.DB, serviceID string, st serviceState, records []dora.Incident) error {
-	raw, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	err = db.Write(ctx, func(w *dora.Writer) error {
-		for _, r := range records {
-			if err := w.Incident(r); err != nil {
-				return err
-			}
-		}
-		return w.SetSyncState("pagerduty", serviceID, string(raw))
-	})
+func (s *Source) write(ctx context.Context, db *dora.DB, serviceID string, st incidentsync.State, records []dora.Incident) error {
+	err := incidentsync.Store(ctx, db, "pagerduty", serviceID, st, records)
 	if err != nil {
 		return fmt.Errorf("pagerduty: store incidents of service %s: %w", serviceID, err)
 	}
 	s.log.Debug("stored incidents", "service", serviceID, "incidents", len(records), "through", st.Through, "open", len(st.Open))
 	return nil
-}
-
-// clone copies st, so that a failed transaction leaves the state in memory as committed.
-func (st serviceState) clone() serviceState {
-	c := st
-	c.Open = maps.Clone(st.Open)
-	if c.Open == nil {
-		c.Open = map[string]time.Time{}
-	}
-	return c
 }
