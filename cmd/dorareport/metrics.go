@@ -40,25 +40,12 @@ for people.`,
 			if err := oneOf("format", format, formatJSON, formatCSV, formatTable); err != nil {
 				return err
 			}
-			now, err := a.now()
-			if err != nil {
-				return err
-			}
-			cfg, err := a.loadConfig(cmd, store)
-			if err != nil {
-				return err
-			}
-			defs := definitions(cfg)
-			since, until, err := window.resolve(now, defs.WithDefaults().Timezone)
-			if err != nil {
-				return err
-			}
-			db, err := a.open(cmd.Context(), cmd, store, cfg, true)
+			db, q, _, err := a.openForReading(cmd, store, window)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			q := dora.Query{Since: since, Until: until, By: dora.Dimension(by), Interval: dora.Interval(interval), Definitions: defs}
+			q.By, q.Interval = dora.Dimension(by), dora.Interval(interval)
 			m, err := db.Metrics(cmd.Context(), q)
 			if err != nil {
 				return err

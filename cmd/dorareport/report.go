@@ -52,31 +52,20 @@ SOURCE_DATE_EPOCH fixes the generated-at time.`,
 			if echartsJS != "" && format != formatHTML {
 				return usagef("--echarts-js is for --format html")
 			}
-			now, err := a.now()
-			if err != nil {
-				return err
-			}
 			var js []byte
 			if echartsJS != "" {
+				var err error
 				if js, err = os.ReadFile(echartsJS); err != nil {
 					return usagef("--echarts-js: %v", err)
 				}
 			}
-			cfg, err := a.loadConfig(cmd, store)
-			if err != nil {
-				return err
-			}
-			defs := definitions(cfg)
-			since, until, err := window.resolve(now, defs.WithDefaults().Timezone)
-			if err != nil {
-				return err
-			}
-			db, err := a.open(cmd.Context(), cmd, store, cfg, true)
+			db, q, now, err := a.openForReading(cmd, store, window)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			in, err := reportInput(cmd.Context(), db, dora.Query{Since: since, Until: until, By: dora.Dimension(by), Definitions: defs})
+			q.By = dora.Dimension(by)
+			in, err := reportInput(cmd.Context(), db, q)
 			if err != nil {
 				return err
 			}
@@ -87,7 +76,7 @@ SOURCE_DATE_EPOCH fixes the generated-at time.`,
 	store.register(cmd)
 	window.register(cmd.Flags())
 	fs := cmd.Flags()
-	fs.StringVar(&by, "by", string(dora.ByService), "break the report down by `DIMENSION`: service, team, repo or environment")
+	fs.StringVar(&by, "by", "", "break the report down by `DIMENSION` only: service, team, repo or environment (default: services and teams)")
 	fs.StringVar(&format, "format", formatHTML, "render as `FORMAT`: html or markdown")
 	fs.StringVarP(&output, "output", "o", "", "write to `FILE` instead of stdout")
 	fs.StringVar(&echartsJS, "echarts-js", "", "inline the ECharts library from `FILE` instead of loading it from the CDN")

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/dorareport/dorareport/dora"
 )
 
 // With SOURCE_DATE_EPOCH the same database, window and options give byte-identical reports.
@@ -104,5 +108,60 @@ func TestDemoWritesTheReport(t *testing.T) {
 	m := must(t, "metrics", "--db", filepath.Join(dir, "demo.duckdb"), "--since", "2024-03-17", "--until", "2024-06-15", "--format", "table")
 	if !strings.Contains(m.stdout, "overall") {
 		t.Errorf("metrics on the demo database: %s", m.stdout)
+	}
+}
+
+// By default a report breaks the organisation down by service and by team; --by narrows it to
+// one dimension.
+func TestReportGroupsByServiceAndTeamUnlessByNarrowsIt(t *testing.T) {
+	path := importedDB(t)
+	ctx := context.Background()
+	db, err := dora.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var services []dora.Service
+	rows, err := db.SQL().QueryContext(ctx, `SELECT DISTINCT coalesce(service, repo) FROM deployments ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		services = append(services, dora.Service{Name: name, Team: "team of " + name})
+	}
+	rows.Close()
+	if err := db.SetServices(ctx, services); err != nil {
+		t.Fatal(err)
+	}
+	q := dora.Query{Since: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)}
+	dimensionsOf := func(q dora.Query) map[dora.Dimension]bool {
+		in, err := reportInput(ctx, db, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[dora.Dimension]bool{}
+		for _, g := range in.Current.Groups {
+			seen[g.By] = true
+		}
+		return seen
+	}
+	if got := dimensionsOf(q); !got[dora.ByService] || !got[dora.ByTeam] || len(got) != 2 {
+		t.Errorf("default report groups by %v, want service and team", got)
+	}
+	db.Close()
+	html := must(t, args("report", "--db", path, window)...).stdout
+	if !strings.Contains(html, "team of "+services[0].Name) {
+		t.Errorf("the default HTML report has no breakdown by team (no %q)", "team of "+services[0].Name)
+	}
+	if db, err = dora.Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	q.By = dora.ByRepo
+	if got := dimensionsOf(q); !got[dora.ByRepo] || len(got) != 1 {
+		t.Errorf("report --by repo groups by %v, want repo only", got)
 	}
 }
