@@ -85,12 +85,31 @@ func (s *Source) list(ctx context.Context, k kind, since, until time.Time) ([]it
 		if u.Scheme != s.base.Scheme || u.Host != s.base.Host {
 			return nil, fmt.Errorf("opsgenie: list %s: paging.next points to %s, not to base_url %s", k.name, u.Host, s.base.Host)
 		}
+		if changed := sameListing(next, u); changed != "" {
+			return nil, fmt.Errorf("opsgenie: list %s: paging.next %q changes the %s of the listing", k.name, p.Paging.Next, changed)
+		}
 		if read[u.String()] {
 			return nil, fmt.Errorf("opsgenie: list %s: paging.next %q points back to a page already read", k.name, p.Paging.Next)
 		}
 		next = u
 	}
 	return out, nil
+}
+
+// sameListing names what next changes of the listing page asked for, or returns "" when next
+// only moves through it (offset, limit): another path, filter or order would silently collect
+// other items than the window asked for.
+func sameListing(page, next *url.URL) string {
+	if next.Path != page.Path {
+		return "path"
+	}
+	pq, nq := page.Query(), next.Query()
+	for _, key := range []string{"query", "sort", "order"} {
+		if nq.Get(key) != pq.Get(key) {
+			return key
+		}
+	}
+	return ""
 }
 
 // read returns one item of k by id; ok is false when Opsgenie no longer has it.

@@ -72,3 +72,38 @@ func TestListingWhosePagingLoopsStopsAtOnce(t *testing.T) {
 		t.Errorf("%d listing requests; want 1", n)
 	}
 }
+
+func TestListingWhosePagingLeavesTheListingStops(t *testing.T) {
+	for _, tc := range []struct{ name, next, changed string }{
+		{"another endpoint", "/v1/incidents?offset=100&sort=createdAt&order=asc", "path"},
+		{"no order", "/v2/alerts?offset=100", "query"},
+		{"newest first", "", "order"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := newFake(t)
+			fake.intercept = func(w http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != "/v2/alerts" {
+					return false
+				}
+				next := tc.next
+				if next == "" {
+					q := r.URL.Query()
+					q.Set("offset", "100")
+					q.Set("order", "desc")
+					next = r.URL.Path + "?" + q.Encode()
+				}
+				writeJSON(w, map[string]any{"data": []any{template(t, "list_alerts.json")}, "paging": map[string]any{"next": next}})
+				return true
+			}
+			cfg := fake.config(at("2024-01-01T00:00:00Z"), at("2024-01-10T00:00:00Z"))
+			cfg.AlertsTag = "incident"
+			err := opsgenie.New(cfg).Collect(context.Background(), openDB(t))
+			if err == nil || !strings.Contains(err.Error(), "opsgenie: list alerts tagged incident: paging.next") || !strings.Contains(err.Error(), "changes the "+tc.changed+" of the listing") {
+				t.Fatalf("err = %v, want the changed %s named", err, tc.changed)
+			}
+			if n := len(fake.requested("/v2/alerts")); n != 1 {
+				t.Errorf("%d listing requests; want 1", n)
+			}
+		})
+	}
+}
