@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -37,7 +38,7 @@ func walk[T any](ctx context.Context, etag string, list pageFunc[*T], each func(
 		if keyset != nil {
 			opts = append(opts, keyset)
 		}
-		items, resp, err := list(page, opts...)
+		items, resp, err := readPage(list, page, opts)
 		if n == 0 && errors.Is(httpx.Clean(err), httpx.ErrNotModified) {
 			return etag, nil
 		}
@@ -62,6 +63,18 @@ func walk[T any](ctx context.Context, etag string, list pageFunc[*T], each func(
 		}
 		return keep, nil
 	}
+}
+
+// readPage asks list for one page. The client library converts some lists after decoding them
+// and panics on a malformed answer (a null in a list of merge requests): that is a bad answer
+// from the server, reported as such, not a crash of the collection.
+func readPage[T any](list pageFunc[T], page int64, opts []gl.RequestOptionFunc) (items []T, resp *gl.Response, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			items, resp, err = nil, nil, fmt.Errorf("page %d: the answer could not be read: %v", page, r)
+		}
+	}()
+	return list(page, opts...)
 }
 
 // overlap is how far before its cursor a list by updated_at is read again, so that items
