@@ -531,6 +531,21 @@ func TestChangeFailureRate(t *testing.T) {
 		}
 		eqf(t, "recovery median", m.Overall.RecoveryTime.Median, 21*hourS) // d2 at 05:00 to resolved at 02:00 next day
 	})
+	t.Run("incident_starting_as_a_deployment_finishes_is_blamed_on_the_one_before", func(t *testing.T) {
+		w := newWorld(t)
+		w.deploy("d1", "A", at(0, 1))
+		w.deploy("d2", "B", at(0, 5))
+		w.incident("i1", at(0, 5), at(0, 6), "") // d2 finished at that instant, not before
+		w.deploy("d3", "C", at(0, 8))
+		w.incident("i2", at(0, 9), at(0, 10), "")
+		d := w.details()
+		blamed := map[string]string{}
+		for _, i := range d.Incidents {
+			blamed[i.ID] = i.DeploymentID
+		}
+		eq(t, "i1 blames", blamed["i1"], "d1")
+		eq(t, "i2 blames", blamed["i2"], "d3")
+	})
 	t.Run("incident_beyond_the_incident_window_is_unattributed", func(t *testing.T) {
 		w := newWorld(t)
 		w.deploy("d1", "A", at(0, 1))

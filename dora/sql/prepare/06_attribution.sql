@@ -37,10 +37,22 @@ WITH by_id AS (
                  CASE WHEN p.finished_at < i.started_at THEN -epoch(p.finished_at) ELSE epoch(p.finished_at) END,
                  p.id) = 1
 ), by_window AS (
-    SELECT i.id AS incident_id, p.id AS deployment_id
-    FROM (SELECT * FROM incs WHERE caused_by IS NULL AND service IS NOT NULL) i
-    ASOF JOIN prod p ON p.service = i.service AND i.started_at > p.finished_at
-    WHERE epoch(i.started_at) - epoch(p.finished_at) <= getvariable('incident_window_seconds')
+    -- the latest deployment before each incident: one ordered pass over the deployments and
+    -- incidents of each service (an ASOF join is planned as a nested loop for this shape)
+    SELECT incident_id, deployment_id
+    FROM (
+        SELECT kind, id AS incident_id, happened_at,
+               last_value(CASE WHEN kind = 0 THEN id END IGNORE NULLS) OVER w AS deployment_id,
+               last_value(CASE WHEN kind = 0 THEN happened_at END IGNORE NULLS) OVER w AS deployed_at
+        FROM (
+            SELECT 0 AS kind, service, id, finished_at AS happened_at FROM prod
+            UNION ALL
+            SELECT 1, service, id, started_at FROM incs WHERE caused_by IS NULL AND service IS NOT NULL
+        )
+        WINDOW w AS (PARTITION BY service ORDER BY happened_at, kind DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    )
+    WHERE kind = 1 AND deployment_id IS NOT NULL
+      AND epoch(happened_at) - epoch(deployed_at) <= getvariable('incident_window_seconds')
 )
 SELECT incident_id, deployment_id, 'caused_by' AS how FROM by_id
 UNION ALL SELECT incident_id, deployment_id, 'caused_by' FROM by_sha
