@@ -17,14 +17,21 @@ import (
 // deployments, shipped commits, changes, attributions, failures) as temporary tables. The
 // metric and detail queries read those tables; rolling back discards them.
 type analysis struct {
-	conn   *sql.Conn
-	query  Query
-	bench  Benchmark
-	logger *slog.Logger
+	conn     *sql.Conn
+	query    Query
+	bench    Benchmark
+	logger   *slog.Logger
+	computed []commitRange // the ranges shipByGraph computed
 }
 
 // analyse prepares an analysis of q and hands it to fn.
 func (db *DB) analyse(ctx context.Context, q Query, fn func(*analysis) error) error {
+	return db.prepare(ctx, q, "", fn)
+}
+
+// prepare runs the files of sql/prepare in order, through the one named last (all when last is
+// empty), and hands the analysis to fn.
+func (db *DB) prepare(ctx context.Context, q Query, last string, fn func(*analysis) error) error {
 	q.Definitions = q.Definitions.WithDefaults()
 	if err := q.Validate(); err != nil {
 		return err
@@ -58,6 +65,9 @@ func (db *DB) analyse(ctx context.Context, q Query, fn func(*analysis) error) er
 			if err := a.shipByGraph(ctx); err != nil {
 				return fmt.Errorf("ship by commit graph: %w", err)
 			}
+		}
+		if path.Base(f) == last {
+			break
 		}
 	}
 	return fn(a)

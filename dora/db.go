@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 )
@@ -32,6 +33,9 @@ type DB struct {
 	sql    *sql.DB
 	path   string
 	Logger *slog.Logger // never nil; discards by default
+	// writing serialises Write and IndexCommitRanges, so that ranges computed from one state
+	// of the commits are never stored after a write changed them.
+	writing sync.Mutex
 }
 
 // ErrForeignDatabase is returned by Open for a file that is not a dorareport warehouse,

@@ -151,22 +151,32 @@ func (q *genQueue) Pop() any {
 	return x
 }
 
-// shipByGraph appends to shipped the ranges of the deployments in graph_needed. The commits of
+// A commitRange is what a deployment of to shipped after one of from in repo, by the graph.
+type commitRange struct {
+	repo, from, to string
+	shas           []string
+}
+
+// shipByGraph computes the ranges of the deployments in graph_missing, keeps them in
+// a.computed and appends them to shipped. Each distinct range is computed once; the commits of
 // the repositories concerned are read in one scan ordered by repository, so that one graph at a
 // time is in memory.
 func (a *analysis) shipByGraph(ctx context.Context) error {
-	type need struct{ id, sha, prev string }
-	byRepo := map[string][]need{}
-	err := a.eachRowQuery(ctx, `SELECT repo, id, sha, prev_sha FROM graph_needed ORDER BY repo, id`, func(scan func(...any) error) error {
-		var repo string
-		var n need
-		if err := scan(&repo, &n.id, &n.sha, &n.prev); err != nil {
+	type pair struct{ from, to string }
+	pairs := map[string]map[pair][]string{} // repo -> range -> the deployments that shipped it
+	err := a.eachRowQuery(ctx, `SELECT repo, id, sha, prev_sha FROM graph_missing`, func(scan func(...any) error) error {
+		var repo, id string
+		var p pair
+		if err := scan(&repo, &id, &p.to, &p.from); err != nil {
 			return err
 		}
-		byRepo[repo] = append(byRepo[repo], n)
+		if pairs[repo] == nil {
+			pairs[repo] = map[pair][]string{}
+		}
+		pairs[repo][p] = append(pairs[repo][p], id)
 		return nil
 	})
-	if err != nil || len(byRepo) == 0 {
+	if err != nil || len(pairs) == 0 {
 		return err
 	}
 	var shipped [][]driver.Value
@@ -177,15 +187,19 @@ func (a *analysis) shipByGraph(ctx context.Context) error {
 			return
 		}
 		g.generations()
-		for _, n := range byRepo[repo] {
-			for _, sha := range g.between(n.prev, n.sha) {
-				shipped = append(shipped, []driver.Value{n.id, repo, sha})
+		for p, ids := range pairs[repo] {
+			r := commitRange{repo: repo, from: p.from, to: p.to, shas: g.between(p.from, p.to)}
+			a.computed = append(a.computed, r)
+			for _, id := range ids {
+				for _, sha := range r.shas {
+					shipped = append(shipped, []driver.Value{id, repo, sha})
+				}
 			}
 		}
 		g = newCommitGraph()
 	}
 	err = a.eachRowQuery(ctx, `SELECT c.repo, c.sha, c.parents FROM commits c
-		WHERE c.parents IS NOT NULL AND c.repo IN (SELECT DISTINCT repo FROM graph_needed)
+		WHERE c.parents IS NOT NULL AND c.repo IN (SELECT DISTINCT repo FROM graph_missing)
 		ORDER BY c.repo`, func(scan func(...any) error) error {
 		var r, sha string
 		var parents stringList
@@ -203,7 +217,7 @@ func (a *analysis) shipByGraph(ctx context.Context) error {
 		return fmt.Errorf("load commit graphs: %w", err)
 	}
 	flush()
-	a.logger.Debug("shipped by commit graph", "repositories", len(byRepo), "shipped", len(shipped))
+	a.logger.Debug("shipped by commit graph", "repositories", len(pairs), "ranges", len(a.computed), "shipped", len(shipped))
 	return a.appendRows("shipped", shipped)
 }
 

@@ -63,6 +63,8 @@ const checkEvery = 4096
 // Write runs fn in one transaction: everything fn writes is committed together when it returns
 // nil, and nothing is when it returns an error or ctx is cancelled.
 func (db *DB) Write(ctx context.Context, fn func(*Writer) error) error {
+	db.writing.Lock()
+	defer db.writing.Unlock()
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return err
@@ -163,6 +165,13 @@ func (w *Writer) dedupe() error {
 	}
 	if err := w.closeAppenders(); err != nil {
 		return err
+	}
+	if first, ok := w.firstRow[commitsTable]; ok {
+		// Any commit record can change the graph of its repository.
+		err := w.exec(fmt.Sprintf("DELETE FROM commit_ranges WHERE repo IN (SELECT DISTINCT repo FROM commits WHERE rowid >= %d)", first))
+		if err != nil {
+			return fmt.Errorf("forget the commit ranges: %w", err)
+		}
 	}
 	for _, t := range written {
 		for _, q := range t.dedupe(w.firstRow[t]) {

@@ -73,6 +73,7 @@ Credentials a source refuses give exit code 4.`,
 				}
 				a.log.Info("collected", "source", c.Name(), "took", time.Since(start).Round(time.Millisecond))
 			}
+			a.indexCommitRanges(ctx, db)
 			return errors.Join(errs...)
 		},
 	}

@@ -62,6 +62,7 @@ exit code 3, and nothing of that file is written. Importing a record again repla
 				fmt.Fprintf(a.stderr, "imported %s: %d deployments, %d commits, %d pull requests, %d incidents\n",
 					displayName(path), counts.Deployments, counts.Commits, counts.PullRequests, counts.Incidents)
 			}
+			a.indexCommitRanges(ctx, db)
 			return nil
 		},
 	}

@@ -104,6 +104,17 @@ func TestDemoWritesTheReport(t *testing.T) {
 	if !bytes.Equal(first, second) {
 		t.Error("two demos with the same SOURCE_DATE_EPOCH differ")
 	}
+	// The kept database holds the commit ranges of its deployments without a commit list.
+	db, err := dora.OpenReadOnly(context.Background(), filepath.Join(dir, "demo.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ranges int
+	err = db.SQL().QueryRow(`SELECT count(*) FROM commit_ranges`).Scan(&ranges)
+	db.Close()
+	if err != nil || ranges == 0 {
+		t.Errorf("demo indexed %d commit ranges (%v), want some", ranges, err)
+	}
 	// The kept database answers metrics like any other.
 	m := must(t, "metrics", "--db", filepath.Join(dir, "demo.duckdb"), "--since", "2024-03-17", "--until", "2024-06-15", "--format", "table")
 	if !strings.Contains(m.stdout, "overall") {

@@ -111,3 +111,16 @@ func definitions(cfg *config.Config) dora.Definitions {
 	}
 	return cfg.Definitions
 }
+
+// indexCommitRanges stores the commit ranges of what was just written, so that the queries that
+// follow need not walk the commit graph. Without them queries are slower, not wrong, so a
+// failure is reported and the command goes on.
+func (a *app) indexCommitRanges(ctx context.Context, db *dora.DB) {
+	start := time.Now()
+	n, err := db.IndexCommitRanges(ctx)
+	if err != nil {
+		a.log.Warn("could not index the commit ranges; queries will compute them", "err", err)
+		return
+	}
+	a.log.Debug("indexed commit ranges", "ranges", n, "took", time.Since(start).Round(time.Millisecond))
+}

@@ -2,9 +2,9 @@
 -- 1. the commits its source listed (a compare range, or an explicit `commits` list); else
 -- 2. the commits reachable from its sha and not from the previous successful deployment's sha of
 --    the same service and environment, when the commit graph of both shas is known. That set is
---    computed in Go (graph.go: git's paint-down with generation numbers, whose cost grows with
---    the range rather than with the history) for the deployments listed in graph_needed, and
---    appended to shipped.
+--    read from commit_ranges when DB.IndexCommitRanges stored it, else computed in Go (graph.go:
+--    git's paint-down with generation numbers, whose cost grows with the range rather than with
+--    the history) for the deployments listed in graph_missing and appended to shipped.
 -- The first deployment of a history has no predecessor and ships only what was listed, never
 -- "all history". `ranges` records whose range is known, for data quality.
 CREATE OR REPLACE TEMP TABLE graph_needed AS
@@ -17,7 +17,14 @@ WHERE NOT p.commits_known AND p.prev_sha IS NOT NULL AND p.repo IS NOT NULL
 CREATE OR REPLACE TEMP TABLE shipped AS
 SELECT d.id AS deployment_id, d.repo, unnest(d.commits) AS sha
 FROM deployments d SEMI JOIN prod p ON p.id = d.id
-WHERE d.commits IS NOT NULL;
+WHERE d.commits IS NOT NULL
+UNION ALL
+SELECT g.id, g.repo, unnest(r.shas)
+FROM graph_needed g JOIN commit_ranges r ON r.repo = g.repo AND r.from_sha = g.prev_sha AND r.to_sha = g.sha;
+
+CREATE OR REPLACE TEMP TABLE graph_missing AS
+SELECT g.*
+FROM graph_needed g ANTI JOIN commit_ranges r ON r.repo = g.repo AND r.from_sha = g.prev_sha AND r.to_sha = g.sha;
 
 CREATE OR REPLACE TEMP TABLE ranges AS
 SELECT p.id AS deployment_id,

@@ -1,0 +1,86 @@
+package dora_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/dorareport/dorareport/dora"
+)
+
+// TestIndexCommitRanges pins that queries read the ranges IndexCommitRanges stored, that a write
+// of a repository's commits forgets that repository's ranges (and only those), and that the
+// numbers are the same with and without the index.
+func TestIndexCommitRanges(t *testing.T) {
+	ctx := context.Background()
+	// As in TestShippedCommits: d2 ships m, f2 and f1 by the graph; f1 and f2 are the changes.
+	w := newWorld(t)
+	w.commit("c0", at(0, 0))
+	w.commit("c1", at(0, 1), "c0")
+	w.commit("f1", at(0, 2), "c0")
+	w.commit("f2", at(0, 3), "f1")
+	w.commit("m", at(0, 4), "c1", "f2")
+	w.deploy("d1", "c1", at(0, 6), ships())
+	w.deploy("d2", "m", at(0, 10))
+	db := w.open()
+	leadTime := func() dora.LeadTime {
+		t.Helper()
+		m, err := db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Definitions: dora.Definitions{MinSample: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Overall.LeadTime
+	}
+	stored := func(repo string) []string {
+		t.Helper()
+		var shas []string
+		rows, err := db.SQL().QueryContext(ctx, `SELECT unnest(shas) FROM commit_ranges WHERE repo = ? ORDER BY 1`, repo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			shas = append(shas, s)
+		}
+		return shas
+	}
+	index := func(want int) {
+		t.Helper()
+		n, err := db.IndexCommitRanges(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "ranges indexed", n, want)
+	}
+	writeCommit := func(c dora.Commit) {
+		t.Helper()
+		if err := db.Write(ctx, func(wr *dora.Writer) error { return wr.Commit(c) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	unindexed := leadTime()
+	eq(t, "n without the index", unindexed.N, 2)
+	index(1)
+	index(0) // nothing left to compute: nothing stored twice
+	if got := stored("acme/api"); !slices.Equal(got, []string{"f1", "f2", "m"}) {
+		t.Fatalf("stored range %v, want [f1 f2 m]", got)
+	}
+	indexed := leadTime()
+	eq(t, "n with the index", indexed.N, unindexed.N)
+	eqf(t, "median with the index", indexed.Median, *unindexed.Median)
+
+	// Queries read the stored range: make it say that only f2 shipped.
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE commit_ranges SET shas = ['f2']`); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "n from the stored range", leadTime().N, 1)
+
+	writeCommit(commit("acme/web", "w1", at(0, 0))) // another repository: the range stays
+	eq(t, "ranges after a write to another repository", len(stored("acme/api")), 1)
+	writeCommit(commit("acme/api", "c9", at(0, 0))) // its own repository: the range is forgotten
+	eq(t, "ranges after a write to the repository", len(stored("acme/api")), 0)
+	eq(t, "n once forgotten", leadTime().N, 2)
+}
