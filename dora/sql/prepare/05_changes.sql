@@ -12,18 +12,22 @@
 -- still taken over the whole history.
 CREATE OR REPLACE TEMP TABLE changes AS
 WITH firsts AS (
-    -- min() of a struct compares its fields in order: the earliest deployment, then the least id
-    SELECT p.service, s.repo, s.sha, min({'at': p.finished_at, 'id': p.id}).id AS deployment_id
+    -- the first deployment of each commit by each service
+    SELECT p.service, s.repo, s.sha, min(p.ord) AS ord
     FROM shipped s JOIN prod p ON p.id = s.deployment_id
     GROUP BY ALL
-), recs AS (
-    SELECT f.repo, f.sha, f.service, f.deployment_id, p.finished_at AS deployed_at, p.grp, p.period,
-           c.sha IS NOT NULL AS has_record, coalesce(len(c.parents) > 1, false) AS merge_commit,
-           c.authored_at, c.committed_at, c.pull_request
-    FROM firsts f
-    JOIN prod p ON p.id = f.deployment_id AND p.in_window
+), shipped_commits AS (
+    -- each first shipment with the record of its commit, over the whole history
+    SELECT f.service, f.repo, f.sha, p.id AS deployment_id, p.finished_at, p.in_window, p.grp, p.period,
+           c.sha IS NOT NULL AS has_record, c.service AS commit_service,
+           coalesce(len(c.parents) > 1, false) AS merge_commit, c.authored_at, c.committed_at, c.pull_request
+    FROM firsts f JOIN prod p ON p.ord = f.ord
     LEFT JOIN commits c ON c.repo = f.repo AND c.sha = f.sha
-    WHERE c.service IS NULL OR c.service = f.service
+), recs AS (
+    SELECT repo, sha, service, deployment_id, finished_at AS deployed_at, grp, period,
+           has_record, merge_commit, authored_at, committed_at, pull_request
+    FROM shipped_commits
+    WHERE in_window AND (commit_service IS NULL OR commit_service = service)
 ), candidates AS (
     -- pull requests merged as one of the window's changes
     SELECT r.service, r.repo, r.sha, pr.number, pr.first_commit_at
@@ -32,8 +36,7 @@ WITH firsts AS (
     -- those some of whose own commits (not their merge commit) were shipped, at any time
     SELECT DISTINCT q.service, q.repo, q.number
     FROM candidates q
-    JOIN commits c ON c.repo = q.repo AND c.pull_request = q.number AND c.sha <> q.sha
-    JOIN firsts f ON f.service = q.service AND f.repo = c.repo AND f.sha = c.sha
+    JOIN shipped_commits s ON s.service = q.service AND s.repo = q.repo AND s.pull_request = q.number AND s.sha <> q.sha
 ), squashed AS (
     SELECT q.service, q.repo, q.sha, min(q.number) AS number, min(q.first_commit_at) AS first_commit_at
     FROM candidates q ANTI JOIN own_shipped o ON o.service = q.service AND o.repo = q.repo AND o.number = q.number
