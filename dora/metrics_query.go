@@ -221,9 +221,11 @@ func (a *analysis) eachRow(ctx context.Context, file string, fn func(scan func(.
 	if err != nil {
 		return err
 	}
+	start := time.Now()
 	if err := a.eachRowQuery(ctx, string(body), fn); err != nil {
 		return fmt.Errorf("%s: %w", path.Base(file), err)
 	}
+	a.logger.Debug("queried", "file", path.Base(file), "took", time.Since(start))
 	return nil
 }
 

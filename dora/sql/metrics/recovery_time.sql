@@ -2,12 +2,13 @@
 -- left out, as in the change fail rate), from its finished_at to the moment service was restored
 -- (prepare/07_failures.sql), clamped at 0. Failed deployments not yet restored are open and left
 -- out of the quantiles.
-SELECT GROUPING(p.grp, p.period) AS scope, p.grp, p.period,
-       count(f.restored_at) AS n,
-       count(*) - count(f.restored_at) AS open,
-       quantile_cont(f.recovery_seconds, 0.5) AS median,
-       quantile_cont(f.recovery_seconds, 0.75) AS p75,
-       quantile_cont(f.recovery_seconds, 0.9) AS p90
-FROM failures f JOIN prod p ON p.id = f.deployment_id
-WHERE p.in_window AND NOT p.rollback
-GROUP BY GROUPING SETS ((), (p.grp), (p.grp, p.period));
+SELECT scope, grp, period, n, open, q[1] AS median, q[2] AS p75, q[3] AS p90
+FROM (
+    SELECT GROUPING(p.grp, p.period) AS scope, p.grp, p.period,
+           count(f.restored_at) AS n,
+           count(*) - count(f.restored_at) AS open,
+           quantile_cont(f.recovery_seconds, [0.5, 0.75, 0.9]) AS q
+    FROM failures f JOIN prod p ON p.id = f.deployment_id
+    WHERE p.in_window AND NOT p.rollback
+    GROUP BY GROUPING SETS ((), (p.grp), (p.grp, p.period))
+);
