@@ -20,8 +20,8 @@ func (a *app) importCommand() *cobra.Command {
 		Long: `Load event files into the warehouse: JSONL with one record per line and a "kind", or CSV files
 of one kind each, named after it (deployments.csv) or given --kind. "-" reads stdin.
 
-Each file is written in one transaction: a bad line rejects its whole file with FILE:LINE and
-exit code 3, and nothing of that file is written. Importing a record again replaces it.`,
+All the files are written in one transaction: a bad line rejects the import with FILE:LINE and
+exit code 3, and nothing of any of the files is written. Importing a record again replaces it.`,
 		Example: `  dorareport import events.jsonl
   dorareport import --kind deployment deploys-2024.csv
   gunzip -c events.jsonl.gz | dorareport import -`,
@@ -49,18 +49,14 @@ exit code 3, and nothing of that file is written. Importing a record again repla
 			if isTerminal(a.stderr) {
 				opts.Progress = a.stderr
 			}
-			var done []string
-			for _, path := range args {
-				counts, err := file.ImportPath(ctx, db, path, opts)
-				if err != nil {
-					if len(done) > 0 {
-						return fmt.Errorf("%w (imported before it: %v)", err, done)
-					}
-					return err
-				}
-				done = append(done, path)
+			counts, err := file.ImportPaths(ctx, db, args, opts)
+			if err != nil {
+				return err
+			}
+			for i, path := range args {
+				c := counts[i]
 				fmt.Fprintf(a.stderr, "imported %s: %d deployments, %d commits, %d pull requests, %d incidents\n",
-					displayName(path), counts.Deployments, counts.Commits, counts.PullRequests, counts.Incidents)
+					displayName(path), c.Deployments, c.Commits, c.PullRequests, c.Incidents)
 			}
 			a.indexCommitRanges(ctx, db)
 			return nil

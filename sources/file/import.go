@@ -38,19 +38,47 @@ func (c Counts) Total() int { return c.Deployments + c.Commits + c.PullRequests 
 // ImportPath imports the event file at path; "-" reads Options.Stdin and is called "stdin" in
 // errors. See Import.
 func ImportPath(ctx context.Context, db *dora.DB, path string, opts Options) (Counts, error) {
+	counts, err := ImportPaths(ctx, db, []string{path}, opts)
+	if err != nil {
+		return Counts{}, err
+	}
+	return counts[0], nil
+}
+
+// ImportPaths imports the event files at paths, in order, in one transaction: either every
+// record of every file is written or, when any file is bad or cannot be read, none is. It
+// returns the counts of each file. See Import for the formats and errors.
+func ImportPaths(ctx context.Context, db *dora.DB, paths []string, opts Options) ([]Counts, error) {
+	counts := make([]Counts, len(paths))
+	err := db.Write(ctx, func(w *dora.Writer) error {
+		for i, path := range paths {
+			var err error
+			if counts[i], err = readPath(ctx, path, opts, w); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return counts, nil
+}
+
+func readPath(ctx context.Context, path string, opts Options, to sink) (Counts, error) {
 	if path == "-" {
 		in := opts.Stdin
 		if in == nil {
 			in = os.Stdin
 		}
-		return Import(ctx, db, path, in, opts)
+		return read(ctx, path, in, opts, to)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return Counts{}, err
 	}
 	defer f.Close()
-	return Import(ctx, db, path, f, opts)
+	return read(ctx, path, f, opts, to)
 }
 
 // Import reads one event file from r and writes its records to db in one transaction: either

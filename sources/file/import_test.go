@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -270,5 +271,27 @@ func TestSampleEventsImport(t *testing.T) {
 	}
 	if want := (file.Counts{Deployments: 7, Commits: 5, PullRequests: 3, Incidents: 2}); got != want {
 		t.Errorf("counts = %+v, want %+v", got, want)
+	}
+}
+
+func TestSeveralFilesAreImportedAllOrNothing(t *testing.T) {
+	db := openDB(t)
+	seed(t, db)
+	before := snapshot(t, db)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.jsonl")
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(good, []byte(everyField), 0o644)
+	os.WriteFile(bad, []byte(`{"kind":"incident","id":"inc-9","started_at":"2024-03-04T11:00:00Z"}`+"\n"+`{"kind":"incident"}`+"\n"), 0o644)
+	_, err := file.ImportPaths(context.Background(), db, []string{good, bad}, file.Options{})
+	if !errors.Is(err, dora.ErrInvalid) || !strings.HasPrefix(err.Error(), bad+":2: ") {
+		t.Fatalf("err = %v, want %s:2: wrapping dora.ErrInvalid", err, bad)
+	}
+	if after := snapshot(t, db); after != before {
+		t.Errorf("the good file before the bad one was written")
+	}
+	counts, err := file.ImportPaths(context.Background(), db, []string{good, good}, file.Options{})
+	if err != nil || len(counts) != 2 || counts[0] != counts[1] || counts[0].Total() == 0 {
+		t.Errorf("counts %+v, err %v; want the same non-zero counts for each file", counts, err)
 	}
 }
