@@ -33,7 +33,10 @@
 //
 // # Computing
 //
-// Nothing derived is stored: Metrics and Details prepare the facts of the query's Definitions
-// in a transaction of their own (sql/prepare), aggregate them with one SQL file per metric
-// (sql/metrics) and discard them. Changing a definition never needs a re-import.
+// Nothing derived from the definitions is stored: Metrics and Details prepare the facts of the
+// query's Definitions in a transaction of their own (sql/prepare), aggregate them with one SQL
+// file per metric (sql/metrics) and discard them. Changing a definition never needs a
+// re-import. The one thing kept is a cache of the commit graph: IndexCommitRanges stores what
+// deployments without a commit list shipped, so that queries need not walk the graph; queries
+// compute whatever it does not hold.
 package dora
