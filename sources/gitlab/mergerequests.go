@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
@@ -29,6 +30,8 @@ func (p *projectSync) syncMergeRequests(ctx context.Context) error {
 	if err != nil {
 		return p.s.fail("list merge requests of", p.project, err)
 	}
+	// A merge request without an iid can be neither stored nor referred to by its commits.
+	list = slices.DeleteFunc(list, func(m *gl.BasicMergeRequest) bool { return m.IID <= 0 })
 	newest := cur.Updated
 	for _, m := range list {
 		if u := utc(m.UpdatedAt); u.After(newest) {
