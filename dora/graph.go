@@ -198,27 +198,64 @@ func (a *analysis) shipByGraph(ctx context.Context) error {
 		}
 		g = newCommitGraph()
 	}
-	err = a.eachRowQuery(ctx, `SELECT c.repo, c.sha, c.parents FROM commits c
-		WHERE c.parents IS NOT NULL AND c.repo IN (SELECT DISTINCT repo FROM graph_missing)
-		ORDER BY c.repo`, func(scan func(...any) error) error {
-		var r, sha string
-		var parents stringList
-		if err := scan(&r, &sha, &parents); err != nil {
-			return err
-		}
-		if r != repo {
-			flush()
-			repo = r
-		}
-		g.add(sha, parents)
-		return nil
-	})
+	spans, err := a.graphSpans(ctx)
 	if err != nil {
-		return fmt.Errorf("load commit graphs: %w", err)
+		return err
+	}
+	for _, sp := range spans {
+		err = a.eachRowQuery(ctx, fmt.Sprintf(`SELECT c.repo, c.sha, c.parents FROM commits c
+			WHERE c.parents IS NOT NULL AND c.repo BETWEEN %s AND %s AND c.repo IN (SELECT DISTINCT repo FROM graph_missing)
+			ORDER BY c.repo`, sqlString(sp.first), sqlString(sp.last)), func(scan func(...any) error) error {
+			var r, sha string
+			var parents stringList
+			if err := scan(&r, &sha, &parents); err != nil {
+				return err
+			}
+			if r != repo {
+				flush()
+				repo = r
+			}
+			g.add(sha, parents)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("load commit graphs: %w", err)
+		}
 	}
 	flush()
 	a.logger.Debug("shipped by commit graph", "repositories", len(pairs), "ranges", len(a.computed), "shipped", len(shipped))
 	return a.appendRows("shipped", shipped)
+}
+
+// graphSpanCommits bounds the commits one query reads for shipByGraph: the driver holds a
+// query's whole result in memory, which for ten million commits was 2 GB.
+var graphSpanCommits = 1 << 20
+
+// A graphSpan is a range of repositories, by name, whose graphs are read in one query.
+type graphSpan struct{ first, last string }
+
+// graphSpans cuts the repositories of graph_missing into spans of about graphSpanCommits
+// commits (more when one repository alone has more).
+func (a *analysis) graphSpans(ctx context.Context) ([]graphSpan, error) {
+	var spans []graphSpan
+	size := 0
+	err := a.eachRowQuery(ctx, `SELECT repo, count(*) FROM commits
+		WHERE parents IS NOT NULL AND repo IN (SELECT DISTINCT repo FROM graph_missing)
+		GROUP BY repo ORDER BY repo`, func(scan func(...any) error) error {
+		var repo string
+		var n int
+		if err := scan(&repo, &n); err != nil {
+			return err
+		}
+		if len(spans) == 0 || size+n > graphSpanCommits && size > 0 {
+			spans = append(spans, graphSpan{first: repo})
+			size = 0
+		}
+		spans[len(spans)-1].last = repo
+		size += n
+		return nil
+	})
+	return spans, err
 }
 
 // appendRows appends rows to a temporary table of the analysis. (The connection is locked while

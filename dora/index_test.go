@@ -84,3 +84,32 @@ func TestIndexCommitRanges(t *testing.T) {
 	eq(t, "ranges after a write to the repository", len(stored("acme/api")), 0)
 	eq(t, "n once forgotten", leadTime().N, 2)
 }
+
+// Commit graphs read a few repositories at a time give the same ranges as read at once.
+func TestCommitGraphsReadInSpans(t *testing.T) {
+	w := newWorld(t)
+	for i, repo := range []string{"acme/api", "acme/ops", "acme/web"} {
+		inRepo := func(d *dora.Deployment) { d.Repo, d.Service = repo, repo }
+		w.commits = append(w.commits,
+			commit(repo, repo+"-c0", at(0, 0), []string{}...),
+			commit(repo, repo+"-c1", at(0, 1), repo+"-c0"),
+			commit(repo, repo+"-c2", at(0, float64(2+i)), repo+"-c1"))
+		w.deploy(repo+"-d1", repo+"-c0", at(0, 5), inRepo, ships())
+		w.deploy(repo+"-d2", repo+"-c2", at(0, 10), inRepo) // ships c1 and c2 by the graph
+	}
+	db := w.open()
+	leadTime := func() dora.LeadTime {
+		t.Helper()
+		m, err := db.Metrics(context.Background(), dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Definitions: dora.Definitions{MinSample: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Overall.LeadTime
+	}
+	whole := leadTime()
+	eq(t, "changes read at once", whole.N, 6)
+	defer dora.SetGraphSpanCommits(6)() // two spans: api and ops, then web
+	spans := leadTime()
+	eq(t, "changes read in spans", spans.N, whole.N)
+	eqf(t, "median read in spans", spans.Median, *whole.Median)
+}
