@@ -48,7 +48,7 @@ func TestIndexCommitRanges(t *testing.T) {
 	}
 	index := func(want int) {
 		t.Helper()
-		n, err := db.IndexCommitRanges(ctx)
+		n, err := db.IndexCommitRanges(ctx, dora.Definitions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,4 +112,24 @@ func TestCommitGraphsReadInSpans(t *testing.T) {
 	spans := leadTime()
 	eq(t, "changes read in spans", spans.N, whole.N)
 	eqf(t, "median read in spans", spans.Median, *whole.Median)
+}
+
+// The ranges indexed are those of the definitions given: they decide which deployments count.
+func TestIndexCommitRangesFollowsTheDefinitions(t *testing.T) {
+	w := newWorld(t)
+	w.commit("c0", at(0, 0))
+	w.commit("c1", at(0, 1), "c0")
+	w.deploy("d1", "c0", at(0, 5), env("edge"), ships())
+	w.deploy("d2", "c1", at(0, 10), env("edge"))
+	db := w.open()
+	n, err := db.IndexCommitRanges(context.Background(), dora.Definitions{})
+	eq(t, "ranges under the defaults, where edge is no production", n, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err = db.IndexCommitRanges(context.Background(), dora.Definitions{ProductionEnvironments: []string{"edge"}})
+	eq(t, "ranges when edge is production", n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -115,9 +115,9 @@ func definitions(cfg *config.Config) dora.Definitions {
 // indexCommitRanges stores the commit ranges of what was just written, so that the queries that
 // follow need not walk the commit graph. Without them queries are slower, not wrong, so a
 // failure is reported and the command goes on.
-func (a *app) indexCommitRanges(ctx context.Context, db *dora.DB) {
+func (a *app) indexCommitRanges(ctx context.Context, db *dora.DB, d dora.Definitions) {
 	start := time.Now()
-	n, err := db.IndexCommitRanges(ctx)
+	n, err := db.IndexCommitRanges(ctx, d)
 	if err != nil {
 		a.log.Warn("could not index the commit ranges; queries will compute them", "err", err)
 		return
