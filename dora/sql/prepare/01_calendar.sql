@@ -1,3 +1,8 @@
+-- local_time(ts) reads the instant ts on the clocks of the report's time zone. The time zone
+-- conversion took two thirds of preparing the deployments at a million rows; UTC needs none.
+CREATE OR REPLACE TEMP MACRO local_time(ts) AS
+    CASE WHEN getvariable('tz') = 'UTC' THEN make_timestamp(epoch_us(ts)) ELSE timezone(getvariable('tz'), ts) END;
+
 -- The calendar of the window [since, until) in the report's time zone: every local day the window
 -- touches, its ISO week (starting Monday) and its series period, and each period's length in days
 -- clipped to the window. A partial first or last week counts as a week (METRICS.md).
@@ -9,8 +14,8 @@ SELECT d::DATE AS day,
            WHEN 'month' THEN date_trunc('month', d)::DATE
        END AS period
 FROM generate_series(
-        date_trunc('day', timezone(getvariable('tz'), getvariable('since'))),
-        timezone(getvariable('tz'), getvariable('until') - INTERVAL 1 microsecond),
+        date_trunc('day', local_time(getvariable('since'))),
+        local_time(getvariable('until') - INTERVAL 1 microsecond),
         INTERVAL 1 day) AS t(d);
 
 CREATE OR REPLACE TEMP TABLE periods AS

@@ -20,7 +20,7 @@ SELECT r.id, r.svc AS service, s.team, r.environment, r.repo, r.sha, r.status, r
        r.commits_known, r.unplanned, r.url,
        coalesce(r.tier = 'production', false) OR list_contains(getvariable('prod_envs'), r.environment) AS production,
        r.finished_at >= getvariable('since') AND r.finished_at < getvariable('until') AS in_window,
-       timezone(getvariable('tz'), r.finished_at)::DATE AS day,
+       local_time(r.finished_at)::DATE AS day,
        CASE getvariable('group_by')
            WHEN 'service' THEN r.svc
            WHEN 'team' THEN coalesce(s.team, 'unassigned')
@@ -29,7 +29,7 @@ SELECT r.id, r.svc AS service, s.team, r.environment, r.repo, r.sha, r.status, r
            ELSE 'all'
        END AS grp,
        CASE getvariable('series_interval')
-           WHEN 'week' THEN date_trunc('week', timezone(getvariable('tz'), r.finished_at))::DATE
-           WHEN 'month' THEN date_trunc('month', timezone(getvariable('tz'), r.finished_at))::DATE
+           WHEN 'week' THEN date_trunc('week', local_time(r.finished_at))::DATE
+           WHEN 'month' THEN date_trunc('month', local_time(r.finished_at))::DATE
        END AS period
 FROM resolved r LEFT JOIN services s ON s.name = r.svc;
