@@ -2,11 +2,8 @@ package dora
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"time"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // IndexCommitRanges computes, from the commit graph, what each successful production deployment
@@ -29,50 +26,16 @@ func (db *DB) IndexCommitRanges(ctx context.Context, d Definitions) (int, error)
 	if err != nil || len(ranges) == 0 {
 		return 0, err
 	}
-	conn, err := db.sql.Conn(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	err = conn.Raw(func(dc any) (err error) {
-		c := dc.(driver.Conn)
-		exec := func(q string) error {
-			_, err := c.(driver.ExecerContext).ExecContext(ctx, q, nil)
-			return err
-		}
-		if err := exec("BEGIN TRANSACTION"); err != nil {
-			return err
-		}
-		defer func() {
-			if err != nil {
-				exec("ROLLBACK")
-			}
-		}()
-		app, err := duckdb.NewAppender(c, "", "", "commit_ranges")
-		if err != nil {
-			return err
-		}
+	err = db.write(ctx, func(w *Writer) error {
 		for _, r := range ranges {
-			if err := app.AppendRow(r.repo, r.from, r.to, orEmpty(r.shas)); err != nil {
-				app.Close()
+			if err := w.commitRange(r); err != nil {
 				return err
 			}
 		}
-		if err := app.Close(); err != nil {
-			return err
-		}
-		return exec("COMMIT")
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("index commit ranges: %w", err)
 	}
 	return len(ranges), nil
-}
-
-// orEmpty stores an empty range as an empty list, not as NULL.
-func orEmpty(xs []string) []string {
-	if xs == nil {
-		return []string{}
-	}
-	return xs
 }

@@ -13,24 +13,7 @@ import (
 // numbers are the same with and without the index.
 func TestIndexCommitRanges(t *testing.T) {
 	ctx := context.Background()
-	// As in TestShippedCommits: d2 ships m, f2 and f1 by the graph; f1 and f2 are the changes.
-	w := newWorld(t)
-	w.commit("c0", at(0, 0))
-	w.commit("c1", at(0, 1), "c0")
-	w.commit("f1", at(0, 2), "c0")
-	w.commit("f2", at(0, 3), "f1")
-	w.commit("m", at(0, 4), "c1", "f2")
-	w.deploy("d1", "c1", at(0, 6), ships())
-	w.deploy("d2", "m", at(0, 10))
-	db := w.open()
-	leadTime := func() dora.LeadTime {
-		t.Helper()
-		m, err := db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Definitions: dora.Definitions{MinSample: 1}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m.Overall.LeadTime
-	}
+	db := mergedBranch(t).open()
 	stored := func(repo string) []string {
 		t.Helper()
 		var shas []string
@@ -61,14 +44,14 @@ func TestIndexCommitRanges(t *testing.T) {
 		}
 	}
 
-	unindexed := leadTime()
+	unindexed := leadTimeOf(t, db)
 	eq(t, "n without the index", unindexed.N, 2)
 	index(1)
 	index(0) // nothing left to compute: nothing stored twice
 	if got := stored("acme/api"); !slices.Equal(got, []string{"f1", "f2", "m"}) {
 		t.Fatalf("stored range %v, want [f1 f2 m]", got)
 	}
-	indexed := leadTime()
+	indexed := leadTimeOf(t, db)
 	eq(t, "n with the index", indexed.N, unindexed.N)
 	eqf(t, "median with the index", indexed.Median, *unindexed.Median)
 
@@ -76,13 +59,13 @@ func TestIndexCommitRanges(t *testing.T) {
 	if _, err := db.SQL().ExecContext(ctx, `UPDATE commit_ranges SET shas = ['f2']`); err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "n from the stored range", leadTime().N, 1)
+	eq(t, "n from the stored range", leadTimeOf(t, db).N, 1)
 
 	writeCommit(commit("acme/web", "w1", at(0, 0))) // another repository: the range stays
 	eq(t, "ranges after a write to another repository", len(stored("acme/api")), 1)
 	writeCommit(commit("acme/api", "c9", at(0, 0))) // its own repository: the range is forgotten
 	eq(t, "ranges after a write to the repository", len(stored("acme/api")), 0)
-	eq(t, "n once forgotten", leadTime().N, 2)
+	eq(t, "n once forgotten", leadTimeOf(t, db).N, 2)
 }
 
 // Commit graphs read a few repositories at a time give the same ranges as read at once.
@@ -98,18 +81,10 @@ func TestCommitGraphsReadInSpans(t *testing.T) {
 		w.deploy(repo+"-d2", repo+"-c2", at(0, 10), inRepo) // ships c1 and c2 by the graph
 	}
 	db := w.open()
-	leadTime := func() dora.LeadTime {
-		t.Helper()
-		m, err := db.Metrics(context.Background(), dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Definitions: dora.Definitions{MinSample: 1}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m.Overall.LeadTime
-	}
-	whole := leadTime()
+	whole := leadTimeOf(t, db)
 	eq(t, "changes read at once", whole.N, 6)
 	defer dora.SetGraphSpanCommits(6)() // two spans: api and ops, then web
-	spans := leadTime()
+	spans := leadTimeOf(t, db)
 	eq(t, "changes read in spans", spans.N, whole.N)
 	eqf(t, "median read in spans", spans.Median, *whole.Median)
 }
@@ -132,4 +107,14 @@ func TestIndexCommitRangesFollowsTheDefinitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// leadTimeOf is the overall lead time of the four weeks from monday in db.
+func leadTimeOf(t *testing.T, db *dora.DB) dora.LeadTime {
+	t.Helper()
+	m, err := db.Metrics(context.Background(), dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Definitions: dora.Definitions{MinSample: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Overall.LeadTime
 }

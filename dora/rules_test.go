@@ -282,17 +282,7 @@ func TestShippedCommits(t *testing.T) {
 		eqf(t, "median", lt.Median, 4.5*hourS)
 	})
 	t.Run("commit_graph_gives_the_range_between_consecutive_deployments", func(t *testing.T) {
-		// main: c0 <- c1 <- m (merge of c1 and f2); branch from c0: f1 <- f2.
-		// d1 deploys c1, d2 deploys m: ships m, f2, f1 (not c1 or c0); m is a merge, not a change.
-		w := newWorld(t)
-		w.commit("c0", at(0, 0))
-		w.commit("c1", at(0, 1), "c0")
-		w.commit("f1", at(0, 2), "c0")
-		w.commit("f2", at(0, 3), "f1")
-		w.commit("m", at(0, 4), "c1", "f2")
-		w.deploy("d1", "c1", at(0, 6), ships())
-		w.deploy("d2", "m", at(0, 10))
-		v := w.overall()
+		v := mergedBranch(t).overall()
 		eq(t, "n", v.LeadTime.N, 2)                    // f1 and f2
 		eqf(t, "median", v.LeadTime.Median, 7.5*hourS) // (8h + 7h) / 2
 		eq(t, "deployments_without_commits", v.DataQuality.DeploymentsWithoutCommits, 0)
@@ -338,6 +328,21 @@ func TestShippedCommits(t *testing.T) {
 		eq(t, "lead time n", v.LeadTime.N, 1)
 		eq(t, "changes_without_commit_record", v.DataQuality.ChangesWithoutCommitRecord, 1)
 	})
+}
+
+// mergedBranch is main c0 <- c1 <- m (merge of c1 and f2), with a branch from c0: f1 <- f2.
+// d1 deploys c1 with an empty list, d2 deploys m without one: by the graph it ships m, f2 and f1
+// (not c1 or c0); m is a merge, not a change.
+func mergedBranch(t *testing.T) *world {
+	w := newWorld(t)
+	w.commit("c0", at(0, 0))
+	w.commit("c1", at(0, 1), "c0")
+	w.commit("f1", at(0, 2), "c0")
+	w.commit("f2", at(0, 3), "f1")
+	w.commit("m", at(0, 4), "c1", "f2")
+	w.deploy("d1", "c1", at(0, 6), ships())
+	w.deploy("d2", "m", at(0, 10))
+	return w
 }
 
 func TestLeadTime(t *testing.T) {

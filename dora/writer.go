@@ -37,7 +37,8 @@ var (
 	incidentsTable    = &table{"incidents", []string{"id", "service", "environment", "title", "severity", "started_at", "resolved_at", "caused_by", "url", "source"}, []string{"id"}}
 	servicesTable     = &table{"services", []string{"name", "team", "repos", "paths"}, []string{"name"}}
 	syncStateTable    = &table{"sync_state", []string{"source", "key", "value", "updated_at"}, []string{"source", "key"}}
-	writeTables       = []*table{deploymentsTable, commitsTable, pullRequestsTable, incidentsTable, servicesTable, syncStateTable}
+	commitRangesTable = &table{"commit_ranges", []string{"repo", "from_sha", "to_sha", "shas"}, []string{"repo", "from_sha", "to_sha"}}
+	writeTables       = []*table{deploymentsTable, commitsTable, pullRequestsTable, incidentsTable, servicesTable, syncStateTable, commitRangesTable}
 )
 
 // dedupe keeps, among the rows of t whose identity was written in this transaction, only the last
@@ -65,6 +66,11 @@ const checkEvery = 4096
 func (db *DB) Write(ctx context.Context, fn func(*Writer) error) error {
 	db.writing.Lock()
 	defer db.writing.Unlock()
+	return db.write(ctx, fn)
+}
+
+// write is Write for a caller that holds db.writing.
+func (db *DB) write(ctx context.Context, fn func(*Writer) error) error {
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return err
@@ -181,6 +187,16 @@ func (w *Writer) dedupe() error {
 		}
 	}
 	return nil
+}
+
+// commitRange stores r, replacing a stored range of the same repo and ends. An empty range is
+// an empty list: NULL would read as unknown.
+func (w *Writer) commitRange(r commitRange) error {
+	shas := r.shas
+	if shas == nil {
+		shas = []string{}
+	}
+	return w.append(commitRangesTable, r.repo, r.from, r.to, shas)
 }
 
 // Deployment writes d, replacing a stored deployment with the same id.
