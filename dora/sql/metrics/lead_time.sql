@@ -1,5 +1,5 @@
 -- Change lead time: for each change whose first production deployment finished in the window
--- (see prepare/05_changes.sql for start times, squash merges and clamping), continuous quantiles
+-- (see prepare/06_changes.sql for start times, squash merges and clamping), continuous quantiles
 -- and the mean of the lead time in seconds. Shipped shas without a commit record have no lead time.
 -- One quantile_cont of a list of quantiles sorts each group once, where three would sort it thrice.
 SELECT scope, grp, period, n, q[1] AS median, q[2] AS p75, q[3] AS p90, mean

@@ -1,6 +1,6 @@
 -- Failed deployment recovery time: for each failed deployment of the window (rollback deployments
 -- left out, as in the change fail rate), from its finished_at to the moment service was restored
--- (prepare/07_failures.sql), clamped at 0. Failed deployments not yet restored are open and left
+-- (prepare/08_failures.sql), clamped at 0. Failed deployments not yet restored are open and left
 -- out of the quantiles.
 SELECT scope, grp, period, n, open, q[1] AS median, q[2] AS p75, q[3] AS p90
 FROM (

@@ -1,0 +1,22 @@
+-- Changes and their lead times: the first shipments (05_first_shipments.sql) whose deployment
+-- finished in the window, with the group and period of that deployment.
+--
+-- Lead time = deployed_at - start, where start is the commit's authored time (or committed time
+-- with lead_time_start = committed), except for a squash or rebase merge, which starts at its pull
+-- request's first commit. Negative lead times are clamped to 0 and counted.
+CREATE OR REPLACE TEMP TABLE changes AS
+WITH started AS (
+    SELECT f.repo, f.sha, f.service, p.id AS deployment_id, p.finished_at AS deployed_at, p.grp, p.period,
+           f.has_record, f.merge_commit, f.pr_number,
+           coalesce(f.squash_started_at,
+                    CASE WHEN getvariable('lead_time_start') = 'committed' THEN coalesce(f.committed_at, f.authored_at)
+                         ELSE f.authored_at END) AS started_at
+    FROM first_shipments f JOIN prod p ON p.ord = f.ord
+    WHERE p.in_window
+)
+SELECT *,
+       true AS in_window,
+       epoch(deployed_at) - epoch(started_at) < 0 AS negative,
+       -- CASE, not greatest(): greatest() would turn an unknown start into 0
+       CASE WHEN epoch(deployed_at) - epoch(started_at) < 0 THEN 0 ELSE epoch(deployed_at) - epoch(started_at) END AS lead_seconds
+FROM started;
