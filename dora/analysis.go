@@ -17,21 +17,27 @@ import (
 // deployments, shipped commits, changes, attributions, failures) as temporary tables. The
 // metric and detail queries read those tables; rolling back discards them.
 type analysis struct {
-	conn     *sql.Conn
-	query    Query
-	bench    Benchmark
-	logger   *slog.Logger
-	computed []commitRange // the ranges shipByGraph computed
+	conn      *sql.Conn
+	query     Query
+	bench     Benchmark
+	logger    *slog.Logger
+	computed  []commitRange // the ranges shipByGraph computed
+	committed bool
 }
 
 // analyse prepares an analysis of q and hands it to fn.
 func (db *DB) analyse(ctx context.Context, q Query, fn func(*analysis) error) error {
-	return db.prepare(ctx, q, "", fn)
+	return db.prepare(ctx, q, preparation{}, fn)
 }
 
-// prepare runs the files of sql/prepare in order, through the one named last (all when last is
-// empty), and hands the analysis to fn.
-func (db *DB) prepare(ctx context.Context, q Query, last string, fn func(*analysis) error) error {
+// A preparation says how far to prepare an analysis, and from what.
+type preparation struct {
+	through string // the last file of sql/prepare to run; all when empty
+	derive  bool   // derive the first shipments even when change_facts holds them
+}
+
+// prepare runs the files of sql/prepare in order, as p says, and hands the analysis to fn.
+func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*analysis) error) error {
 	q.Definitions = q.Definitions.WithDefaults()
 	if err := q.Validate(); err != nil {
 		return err
@@ -45,10 +51,14 @@ func (db *DB) prepare(ctx context.Context, q Query, last string, fn func(*analys
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
-	// Only temporary tables are written; rolling back drops them and leaves no trace.
-	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
-
 	a := &analysis{conn: conn, query: q, logger: db.Logger}
+	// Only temporary tables are written, unless fn commits; rolling back drops them and leaves
+	// no trace.
+	defer func() {
+		if !a.committed {
+			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+	}()
 	a.bench, _ = LookupBenchmark(q.Definitions.Benchmarks)
 	if err := a.setVariables(ctx); err != nil {
 		return err
@@ -58,19 +68,72 @@ func (db *DB) prepare(ctx context.Context, q Query, last string, fn func(*analys
 		return err
 	}
 	for _, f := range files {
-		if err := a.execFile(ctx, f); err != nil {
-			return err
+		stored := false
+		if path.Base(f) == "05_first_shipments.sql" && !p.derive {
+			if stored, err = a.readStoredChangeFacts(ctx); err != nil {
+				return err
+			}
+		}
+		if !stored {
+			if err := a.execFile(ctx, f); err != nil {
+				return err
+			}
 		}
 		if path.Base(f) == "04_shipped.sql" {
 			if err := a.shipByGraph(ctx); err != nil {
 				return fmt.Errorf("ship by commit graph: %w", err)
 			}
 		}
-		if path.Base(f) == last {
+		if path.Base(f) == p.through {
 			break
 		}
 	}
 	return fn(a)
+}
+
+// readStoredChangeFacts makes first_shipments read the change facts DB.Index stored, when it
+// stored them for the production environments of this analysis, and reports whether it did.
+func (a *analysis) readStoredChangeFacts(ctx context.Context) (bool, error) {
+	var stored bool
+	err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM change_facts_key
+		WHERE production_environments = list_sort(getvariable('prod_envs'))`).Scan(&stored)
+	if err != nil || !stored {
+		return false, err
+	}
+	_, err = a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW first_shipments AS SELECT * FROM change_facts`)
+	a.logger.Debug("prepared", "step", "05_first_shipments.sql", "from", "change_facts")
+	return err == nil, err
+}
+
+// commit commits what fn wrote to stored tables; the analysis ends with it. Its temporary tables
+// and views are dropped first: committed, they would outlive it on the pooled connection.
+func (a *analysis) commit(ctx context.Context) error {
+	rows, err := a.conn.QueryContext(ctx, `SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary
+		UNION ALL SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND NOT internal`)
+	if err != nil {
+		return err
+	}
+	var drops []string
+	for rows.Next() {
+		var kind, name string
+		if err := rows.Scan(&kind, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		drops = append(drops, fmt.Sprintf("DROP %s temp.%s", kind, name))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, d := range drops {
+		if _, err := a.conn.ExecContext(ctx, d); err != nil {
+			return err
+		}
+	}
+	_, err = a.conn.ExecContext(ctx, "COMMIT")
+	a.committed = err == nil
+	return err
 }
 
 func (a *analysis) execFile(ctx context.Context, name string) error {

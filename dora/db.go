@@ -33,8 +33,8 @@ type DB struct {
 	sql    *sql.DB
 	path   string
 	Logger *slog.Logger // never nil; discards by default
-	// writing serialises Write and IndexCommitRanges, so that ranges computed from one state
-	// of the commits are never stored after a write changed them.
+	// writing serialises Write and Index, so that what Index derived from one state of the
+	// records is never stored after a write changed them.
 	writing sync.Mutex
 }
 

@@ -2,24 +2,61 @@ package dora
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
 
-// IndexCommitRanges computes, from the commit graph, what each successful production deployment
-// without a list of its commits shipped after the one before it, under the definitions d (which
-// decide what is production), and stores those ranges, so that queries read them instead of
-// walking the graph (at a million deployments, the walk was the slowest step of a query).
-// Queries stay exact without it: a range that is not stored, because a write of the
+// Indexed counts what Index stored.
+type Indexed struct {
+	Ranges  int // commit ranges newly computed from the commit graph
+	Changes int // first shipments of changes
+}
+
+// Index stores what queries would otherwise derive from millions of records each time, under
+// the definitions d (which decide what is production, and so which deployments count and which
+// follows which):
+//   - the commit ranges: what each successful production deployment without a list of its
+//     commits shipped after the one before it, from the commit graph;
+//   - the change facts: the first deployment of every change by each service, with the start
+//     of its lead time.
+//
+// Queries stay exact without it. A range that is not stored, because a write of the
 // repository's commits forgot it or because other definitions pair other deployments, is
-// computed on the fly. It returns how many ranges it stored; import, collect and demo call it
-// after writing, with the definitions of the configuration.
-func (db *DB) IndexCommitRanges(ctx context.Context, d Definitions) (int, error) {
+// computed on the fly; the change facts are read only by queries whose production environments
+// are the ones they were stored for, and any write of deployments, commits, pull requests or
+// services forgets them. import, collect and demo call Index after writing, with the
+// definitions of the configuration.
+func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
 	db.writing.Lock()
 	defer db.writing.Unlock()
+	var n Indexed
+	everything, err := db.history(ctx, d)
+	if err != nil || everything.Since.IsZero() {
+		return n, err
+	}
+	if n.Ranges, err = db.indexCommitRanges(ctx, everything); err != nil {
+		return n, fmt.Errorf("index commit ranges: %w", err)
+	}
+	if n.Changes, err = db.indexChangeFacts(ctx, everything); err != nil {
+		return n, fmt.Errorf("index change facts: %w", err)
+	}
+	return n, nil
+}
+
+// history is a query of every deployment, under d; its Since is zero when there are none.
+func (db *DB) history(ctx context.Context, d Definitions) (Query, error) {
+	var first, last sql.NullTime
+	err := db.sql.QueryRowContext(ctx, `SELECT min(finished_at), max(finished_at) FROM deployments`).Scan(&first, &last)
+	if err != nil || !first.Valid {
+		return Query{}, err
+	}
+	return Query{Since: first.Time.Truncate(time.Second), Until: last.Time.Add(time.Second), Definitions: d}, nil
+}
+
+func (db *DB) indexCommitRanges(ctx context.Context, everything Query) (int, error) {
 	var ranges []commitRange
-	everything := Query{Since: time.Unix(0, 0), Until: time.Now().AddDate(1, 0, 0), Definitions: d}
-	err := db.prepare(ctx, everything, "04_shipped.sql", func(a *analysis) error {
+	err := db.prepare(ctx, everything, preparation{through: "04_shipped.sql"}, func(a *analysis) error {
 		ranges = a.computed
 		return nil
 	})
@@ -34,8 +71,28 @@ func (db *DB) IndexCommitRanges(ctx context.Context, d Definitions) (int, error)
 		}
 		return nil
 	})
-	if err != nil {
-		return 0, fmt.Errorf("index commit ranges: %w", err)
-	}
-	return len(ranges), nil
+	return len(ranges), err
+}
+
+// indexChangeFacts derives the first shipments of the whole history, its ranges now stored, and
+// replaces the stored ones with them in one transaction.
+func (db *DB) indexChangeFacts(ctx context.Context, everything Query) (int, error) {
+	var n int64
+	err := db.prepare(ctx, everything, preparation{through: "05_first_shipments.sql", derive: true}, func(a *analysis) error {
+		if _, err := a.conn.ExecContext(ctx, `DELETE FROM change_facts; DELETE FROM change_facts_key`); err != nil {
+			return err
+		}
+		res, err := a.conn.ExecContext(ctx, `INSERT INTO change_facts BY NAME SELECT * FROM first_shipments`)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if _, err := a.conn.ExecContext(ctx, `INSERT INTO change_facts_key VALUES (list_sort(getvariable('prod_envs')))`); err != nil {
+			return err
+		}
+		return a.commit(ctx)
+	})
+	return int(n), err
 }

@@ -2,15 +2,19 @@ package dora_test
 
 import (
 	"context"
+	"encoding/json"
+	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/dora/doratest"
 )
 
-// TestIndexCommitRanges pins that queries read the ranges IndexCommitRanges stored, that a write
-// of a repository's commits forgets that repository's ranges (and only those), and that the
-// numbers are the same with and without the index.
+// TestIndexCommitRanges pins that Index derives the change facts from the ranges it stored, that
+// a write of a repository's commits forgets that repository's ranges (and only those), and that
+// the numbers are the same with and without the index.
 func TestIndexCommitRanges(t *testing.T) {
 	ctx := context.Background()
 	db := mergedBranch(t).open()
@@ -31,11 +35,11 @@ func TestIndexCommitRanges(t *testing.T) {
 	}
 	index := func(want int) {
 		t.Helper()
-		n, err := db.IndexCommitRanges(ctx, dora.Definitions{})
+		n, err := db.Index(ctx, dora.Definitions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		eq(t, "ranges indexed", n, want)
+		eq(t, "ranges indexed", n.Ranges, want)
 	}
 	writeCommit := func(c dora.Commit) {
 		t.Helper()
@@ -55,10 +59,11 @@ func TestIndexCommitRanges(t *testing.T) {
 	eq(t, "n with the index", indexed.N, unindexed.N)
 	eqf(t, "median with the index", indexed.Median, *unindexed.Median)
 
-	// Queries read the stored range: make it say that only f2 shipped.
+	// The change facts come from the stored range: make it say that only f2 shipped.
 	if _, err := db.SQL().ExecContext(ctx, `UPDATE commit_ranges SET shas = ['f2']`); err != nil {
 		t.Fatal(err)
 	}
+	index(0)
 	eq(t, "n from the stored range", leadTimeOf(t, db).N, 1)
 
 	writeCommit(commit("acme/web", "w1", at(0, 0))) // another repository: the range stays
@@ -97,13 +102,13 @@ func TestIndexCommitRangesFollowsTheDefinitions(t *testing.T) {
 	w.deploy("d1", "c0", at(0, 5), env("edge"), ships())
 	w.deploy("d2", "c1", at(0, 10), env("edge"))
 	db := w.open()
-	n, err := db.IndexCommitRanges(context.Background(), dora.Definitions{})
-	eq(t, "ranges under the defaults, where edge is no production", n, 0)
+	n, err := db.Index(context.Background(), dora.Definitions{})
+	eq(t, "ranges under the defaults, where edge is no production", n.Ranges, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err = db.IndexCommitRanges(context.Background(), dora.Definitions{ProductionEnvironments: []string{"edge"}})
-	eq(t, "ranges when edge is production", n, 1)
+	n, err = db.Index(context.Background(), dora.Definitions{ProductionEnvironments: []string{"edge"}})
+	eq(t, "ranges when edge is production", n.Ranges, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,4 +122,135 @@ func leadTimeOf(t *testing.T, db *dora.DB) dora.LeadTime {
 		t.Fatal(err)
 	}
 	return m.Overall.LeadTime
+}
+
+// TestIndexChangeFacts pins that queries read the change facts Index stored when their production
+// environments are the ones stored, derive them otherwise, and that every write of what they
+// are derived from (and only that) forgets them.
+func TestIndexChangeFacts(t *testing.T) {
+	ctx := context.Background()
+	w := mergedBranch(t)
+	w.deploy("e1", "c0", at(0, 1), env("edge"), ships())
+	db := w.open()
+	index := func() {
+		t.Helper()
+		n, err := db.Index(ctx, dora.Definitions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "changes indexed", n.Changes, 3) // f1, f2 and the merge commit m, by d2
+	}
+	index()
+	eq(t, "n with the change facts", leadTimeOf(t, db).N, 2)
+
+	// Make the stored facts say that f1 never shipped.
+	if _, err := db.SQL().ExecContext(ctx, `DELETE FROM change_facts WHERE sha = 'f1'`); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "n read from the change facts", leadTimeOf(t, db).N, 1)
+	m, err := db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28),
+		Definitions: dora.Definitions{MinSample: 1, ProductionEnvironments: []string{"production", "edge"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "n when edge is production too: derived", m.Overall.LeadTime.N, 2)
+
+	stored := func() bool {
+		t.Helper()
+		var n int
+		if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM change_facts_key`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	}
+	writes := []struct {
+		name    string
+		write   func(*dora.Writer) error
+		forgets bool
+	}{
+		{"deployment", func(wr *dora.Writer) error { return wr.Deployment(w.deployments[0]) }, true},
+		{"commit", func(wr *dora.Writer) error { return wr.Commit(w.commits[0]) }, true},
+		{"pull_request", func(wr *dora.Writer) error {
+			return wr.PullRequest(dora.PullRequest{Repo: "acme/api", Number: 1, CreatedAt: at(0, 0), MergeSHA: "m"})
+		}, true},
+		{"service", func(wr *dora.Writer) error { return wr.Service(dora.Service{Name: "api", Repos: []string{"acme/api"}}) }, true},
+		{"incident", func(wr *dora.Writer) error {
+			return wr.Incident(dora.Incident{ID: "i1", Service: "api", StartedAt: at(0, 11)})
+		}, false},
+		{"sync_state", func(wr *dora.Writer) error { return wr.SetSyncState("github", "cursor", "x") }, false},
+	}
+	for _, c := range writes {
+		index()
+		if err := db.Write(ctx, c.write); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "change facts kept after writing a "+c.name, stored(), !c.forgets)
+	}
+	index()
+	if err := db.SetServices(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "change facts kept after deleting the services", stored(), false)
+}
+
+// TestIndexChangesNoNumber pins that every number is the same whether a query derives the change
+// facts or reads those Index stored, over the demo organisation (graph ranges, squash merges,
+// a monorepo, two regions) and queries that differ in window, grouping, series, the start of
+// lead time and the production environments.
+func TestIndexChangesNoNumber(t *testing.T) {
+	ctx := context.Background()
+	db, err := dora.Open(ctx, filepath.Join(t.TempDir(), "demo.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	end := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	org := doratest.DemoOrg(end)
+	if err := db.SetServices(ctx, doratest.Services(org)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := doratest.Generate(ctx, db, org); err != nil {
+		t.Fatal(err)
+	}
+	queries := []dora.Query{
+		{Since: end.AddDate(0, 0, -84), Until: end, By: dora.ByService, Interval: dora.Week},
+		{Since: end.AddDate(-1, 0, 0), Until: end, By: dora.ByTeam, Interval: dora.Month},
+		{Since: end.AddDate(0, -6, 0), Until: end.AddDate(0, -3, 0), By: dora.ByRepo,
+			Definitions: dora.Definitions{LeadTimeStart: dora.StartCommitted, Timezone: "Europe/Berlin"}},
+		{Since: end.AddDate(0, -2, 0), Until: end, By: dora.ByEnvironment,
+			Definitions: dora.Definitions{ProductionEnvironments: []string{"prod*", "staging"}}},
+	}
+	numbers := func() []string {
+		t.Helper()
+		var out []string
+		for _, q := range queries {
+			m, err := db.Metrics(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := db.Details(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal([]any{m, d})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, string(b))
+		}
+		return out
+	}
+	derived := numbers()
+	n, err := db.Index(ctx, dora.Definitions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Changes < 1000 {
+		t.Fatalf("%d change facts indexed, want the demo's thousands", n.Changes)
+	}
+	for i, got := range numbers() {
+		if got != derived[i] {
+			t.Errorf("query %d: numbers from the change facts differ from the derived ones:\nderived: %s\nstored:  %s", i, derived[i], got)
+		}
+	}
 }

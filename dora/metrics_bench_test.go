@@ -70,7 +70,7 @@ func benchWarehouse(b *testing.B) *dora.DB {
 	}
 	b.Cleanup(func() { db.Close() })
 	// As dorareport import does after writing (and cheap when the file was indexed before).
-	if _, err := db.IndexCommitRanges(context.Background(), dora.Definitions{}); err != nil {
+	if _, err := db.Index(context.Background(), dora.Definitions{}); err != nil {
 		b.Fatal(err)
 	}
 	return db

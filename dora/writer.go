@@ -21,23 +21,27 @@ type Writer struct {
 	appenders map[*table]*duckdb.Appender
 	firstRow  map[*table]int64 // the row id above the stored rows of each table written to
 	rows      int
+	// changesStale: records the change facts are derived from were written or deleted
+	changesStale bool
 }
 
-// table describes one warehouse table and the identity of its records.
+// table describes one warehouse table, the identity of its records, and whether the change
+// facts are derived from them.
 type table struct {
-	name    string
-	columns []string
-	key     []string
+	name          string
+	columns       []string
+	key           []string
+	shapesChanges bool
 }
 
 var (
-	deploymentsTable  = &table{"deployments", []string{"id", "service", "environment", "tier", "status", "sha", "repo", "started_at", "finished_at", "commits", "unplanned", "url", "source"}, []string{"id"}}
-	commitsTable      = &table{"commits", []string{"repo", "sha", "parents", "authored_at", "committed_at", "pull_request", "service"}, []string{"repo", "sha"}}
-	pullRequestsTable = &table{"pull_requests", []string{"repo", "number", "title", "labels", "created_at", "merged_at", "merge_sha", "first_commit_at", "url"}, []string{"repo", "number"}}
-	incidentsTable    = &table{"incidents", []string{"id", "service", "environment", "title", "severity", "started_at", "resolved_at", "caused_by", "url", "source"}, []string{"id"}}
-	servicesTable     = &table{"services", []string{"name", "team", "repos", "paths"}, []string{"name"}}
-	syncStateTable    = &table{"sync_state", []string{"source", "key", "value", "updated_at"}, []string{"source", "key"}}
-	commitRangesTable = &table{"commit_ranges", []string{"repo", "from_sha", "to_sha", "shas"}, []string{"repo", "from_sha", "to_sha"}}
+	deploymentsTable  = &table{"deployments", []string{"id", "service", "environment", "tier", "status", "sha", "repo", "started_at", "finished_at", "commits", "unplanned", "url", "source"}, []string{"id"}, true}
+	commitsTable      = &table{"commits", []string{"repo", "sha", "parents", "authored_at", "committed_at", "pull_request", "service"}, []string{"repo", "sha"}, true}
+	pullRequestsTable = &table{"pull_requests", []string{"repo", "number", "title", "labels", "created_at", "merged_at", "merge_sha", "first_commit_at", "url"}, []string{"repo", "number"}, true}
+	incidentsTable    = &table{"incidents", []string{"id", "service", "environment", "title", "severity", "started_at", "resolved_at", "caused_by", "url", "source"}, []string{"id"}, false}
+	servicesTable     = &table{"services", []string{"name", "team", "repos", "paths"}, []string{"name"}, true}
+	syncStateTable    = &table{"sync_state", []string{"source", "key", "value", "updated_at"}, []string{"source", "key"}, false}
+	commitRangesTable = &table{"commit_ranges", []string{"repo", "from_sha", "to_sha", "shas"}, []string{"repo", "from_sha", "to_sha"}, false}
 	writeTables       = []*table{deploymentsTable, commitsTable, pullRequestsTable, incidentsTable, servicesTable, syncStateTable, commitRangesTable}
 )
 
@@ -139,6 +143,7 @@ func (w *Writer) append(t *table, row ...driver.Value) error {
 		}
 		w.appenders[t] = a
 	}
+	w.changesStale = w.changesStale || t.shapesChanges
 	w.rows++
 	if w.rows%checkEvery == 0 {
 		if err := w.ctx.Err(); err != nil {
@@ -179,6 +184,12 @@ func (w *Writer) dedupe() error {
 			return fmt.Errorf("forget the commit ranges: %w", err)
 		}
 	}
+	if w.changesStale {
+		// DB.Index stores them again.
+		if err := w.exec("DELETE FROM change_facts; DELETE FROM change_facts_key"); err != nil {
+			return fmt.Errorf("forget the change facts: %w", err)
+		}
+	}
 	for _, t := range written {
 		for _, q := range t.dedupe(w.firstRow[t]) {
 			if err := w.exec(q); err != nil {
@@ -187,6 +198,12 @@ func (w *Writer) dedupe() error {
 		}
 	}
 	return nil
+}
+
+// deleteServices deletes every stored service.
+func (w *Writer) deleteServices() error {
+	w.changesStale = true
+	return w.exec("DELETE FROM services")
 }
 
 // commitRange stores r, replacing a stored range of the same repo and ends. An empty range is

@@ -73,7 +73,7 @@ Credentials a source refuses give exit code 4.`,
 				}
 				a.log.Info("collected", "source", c.Name(), "took", time.Since(start).Round(time.Millisecond))
 			}
-			a.indexCommitRanges(ctx, db, definitions(cfg))
+			a.index(ctx, db, definitions(cfg))
 			return errors.Join(errs...)
 		},
 	}

@@ -49,7 +49,7 @@ configuration.`,
 			if err := db.SetServices(ctx, services); err != nil {
 				return err
 			}
-			a.indexCommitRanges(ctx, db, dora.Definitions{})
+			a.index(ctx, db, dora.Definitions{})
 			// The report ends where the history does, so that it shows no empty days.
 			q := dora.Query{Since: org.End.Add(-defaultWindow), Until: org.End}
 			in, err := reportInput(ctx, db, q)

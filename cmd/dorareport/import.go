@@ -58,7 +58,7 @@ exit code 3, and nothing of any of the files is written. Importing a record agai
 				fmt.Fprintf(a.stderr, "imported %s: %d deployments, %d commits, %d pull requests, %d incidents\n",
 					displayName(path), c.Deployments, c.Commits, c.PullRequests, c.Incidents)
 			}
-			a.indexCommitRanges(ctx, db, definitions(cfg))
+			a.index(ctx, db, definitions(cfg))
 			return nil
 		},
 	}

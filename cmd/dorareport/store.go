@@ -112,15 +112,15 @@ func definitions(cfg *config.Config) dora.Definitions {
 	return cfg.Definitions
 }
 
-// indexCommitRanges stores the commit ranges of what was just written, so that the queries that
-// follow need not walk the commit graph. Without them queries are slower, not wrong, so a
-// failure is reported and the command goes on.
-func (a *app) indexCommitRanges(ctx context.Context, db *dora.DB, d dora.Definitions) {
+// index stores the commit ranges and change facts of what was just written, so that the queries
+// that follow need not derive them. Without them queries are slower, not wrong, so a failure is
+// reported and the command goes on.
+func (a *app) index(ctx context.Context, db *dora.DB, d dora.Definitions) {
 	start := time.Now()
-	n, err := db.IndexCommitRanges(ctx, d)
+	n, err := db.Index(ctx, d)
 	if err != nil {
-		a.log.Warn("could not index the commit ranges; queries will compute them", "err", err)
+		a.log.Warn("could not index; queries will derive what it would have stored", "err", err)
 		return
 	}
-	a.log.Debug("indexed commit ranges", "ranges", n, "took", time.Since(start).Round(time.Millisecond))
+	a.log.Debug("indexed", "ranges", n.Ranges, "changes", n.Changes, "took", time.Since(start).Round(time.Millisecond))
 }
