@@ -33,7 +33,7 @@ func (db *DB) analyse(ctx context.Context, q Query, fn func(*analysis) error) er
 // A preparation says how far to prepare an analysis, and from what.
 type preparation struct {
 	through string // the last file of sql/prepare to run; all when empty
-	derive  bool   // derive the first shipments even when change_facts holds them
+	derive  bool   // derive the shipments even when Index stored them
 }
 
 // prepare runs the files of sql/prepare in order, as p says, and hands the analysis to fn.
@@ -69,8 +69,8 @@ func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*anal
 	}
 	for _, f := range files {
 		stored := false
-		if path.Base(f) == "05_first_shipments.sql" && !p.derive {
-			if stored, err = a.readStoredChangeFacts(ctx); err != nil {
+		if path.Base(f) == "05_shipments.sql" && !p.derive {
+			if stored, err = a.readIndexedShipments(ctx); err != nil {
 				return err
 			}
 		}
@@ -91,18 +91,22 @@ func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*anal
 	return fn(a)
 }
 
-// readStoredChangeFacts makes first_shipments read the change facts DB.Index stored, when it
+// readIndexedShipments makes the tables of 05_shipments.sql read those DB.Index stored, when it
 // stored them for the production environments of this analysis, and reports whether it did.
-func (a *analysis) readStoredChangeFacts(ctx context.Context) (bool, error) {
+func (a *analysis) readIndexedShipments(ctx context.Context) (bool, error) {
 	var stored bool
-	err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM change_facts_key
+	err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM index_key
 		WHERE production_environments = list_sort(getvariable('prod_envs'))`).Scan(&stored)
 	if err != nil || !stored {
 		return false, err
 	}
-	_, err = a.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW first_shipments AS SELECT * FROM change_facts`)
-	a.logger.Debug("prepared", "step", "05_first_shipments.sql", "from", "change_facts")
-	return err == nil, err
+	for _, t := range indexedTables {
+		if _, err := a.conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM index_%s`, t, t)); err != nil {
+			return false, err
+		}
+	}
+	a.logger.Debug("prepared", "step", "05_shipments.sql", "from", "index")
+	return true, nil
 }
 
 // commit commits what fn wrote to stored tables; the analysis ends with it. Its temporary tables

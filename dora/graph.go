@@ -158,7 +158,7 @@ type commitRange struct {
 }
 
 // shipByGraph computes the ranges of the deployments in graph_missing, keeps them in
-// a.computed and appends them to shipped. Each distinct range is computed once; the commits of
+// a.computed and appends them to graph_shipped. Each distinct range is computed once; the commits of
 // the repositories concerned are read in one scan ordered by repository, so that one graph at a
 // time is in memory.
 func (a *analysis) shipByGraph(ctx context.Context) error {
@@ -224,7 +224,7 @@ func (a *analysis) shipByGraph(ctx context.Context) error {
 	}
 	flush()
 	a.logger.Debug("shipped by commit graph", "repositories", len(pairs), "ranges", len(a.computed), "shipped", len(shipped))
-	return a.appendRows("shipped", shipped)
+	return a.appendRows("graph_shipped", shipped)
 }
 
 // graphSpanCommits bounds the commits one query reads for shipByGraph: the driver holds a

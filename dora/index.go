@@ -10,7 +10,7 @@ import (
 // Indexed counts what Index stored.
 type Indexed struct {
 	Ranges  int // commit ranges newly computed from the commit graph
-	Changes int // first shipments of changes
+	Changes int // first shipments of changes: first deployments of a commit by a service
 }
 
 // Index stores what queries would otherwise derive from millions of records each time, under
@@ -18,13 +18,13 @@ type Indexed struct {
 // follows which):
 //   - the commit ranges: what each successful production deployment without a list of its
 //     commits shipped after the one before it, from the commit graph;
-//   - the change facts: the first deployment of every change by each service, with the start
-//     of its lead time.
+//   - the shipments: the first deployment of every change by each service, with the start of its
+//     lead time, and the deployments that shipped the merge commit of each pull request.
 //
 // Queries stay exact without it. A range that is not stored, because a write of the
 // repository's commits forgot it or because other definitions pair other deployments, is
-// computed on the fly; the change facts are read only by queries whose production environments
-// are the ones they were stored for, and any write of deployments, commits, pull requests or
+// computed on the fly; the shipments are read only by queries whose production environments are
+// the ones they were stored for, and any write of deployments, commits, pull requests or
 // services forgets them. import, collect and demo call Index after writing, with the
 // definitions of the configuration.
 func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
@@ -38,8 +38,8 @@ func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
 	if n.Ranges, err = db.indexCommitRanges(ctx, everything); err != nil {
 		return n, fmt.Errorf("index commit ranges: %w", err)
 	}
-	if n.Changes, err = db.indexChangeFacts(ctx, everything); err != nil {
-		return n, fmt.Errorf("index change facts: %w", err)
+	if n.Changes, err = db.indexShipments(ctx, everything); err != nil {
+		return n, fmt.Errorf("index shipments: %w", err)
 	}
 	return n, nil
 }
@@ -74,22 +74,39 @@ func (db *DB) indexCommitRanges(ctx context.Context, everything Query) (int, err
 	return len(ranges), err
 }
 
-// indexChangeFacts derives the first shipments of the whole history, its ranges now stored, and
-// replaces the stored ones with them in one transaction.
-func (db *DB) indexChangeFacts(ctx context.Context, everything Query) (int, error) {
+// indexedTables are the tables of 05_shipments.sql that Index stores, each as index_<name>.
+var indexedTables = []string{"first_shipments", "merge_shipments"}
+
+// forgetIndex empties them, and the key that says for what they were stored.
+var forgetIndex = func() string {
+	q := "DELETE FROM index_key"
+	for _, t := range indexedTables {
+		q += "; DELETE FROM index_" + t
+	}
+	return q
+}()
+
+// indexShipments derives the shipments of the whole history, its ranges now stored, and
+// replaces the stored ones with them in one transaction. It returns how many first shipments
+// it stored.
+func (db *DB) indexShipments(ctx context.Context, everything Query) (int, error) {
 	var n int64
-	err := db.prepare(ctx, everything, preparation{through: "05_first_shipments.sql", derive: true}, func(a *analysis) error {
-		if _, err := a.conn.ExecContext(ctx, `DELETE FROM change_facts; DELETE FROM change_facts_key`); err != nil {
+	err := db.prepare(ctx, everything, preparation{through: "05_shipments.sql", derive: true}, func(a *analysis) error {
+		if _, err := a.conn.ExecContext(ctx, forgetIndex); err != nil {
 			return err
 		}
-		res, err := a.conn.ExecContext(ctx, `INSERT INTO change_facts BY NAME SELECT * FROM first_shipments`)
-		if err != nil {
-			return err
+		for _, t := range indexedTables {
+			res, err := a.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO index_%s BY NAME SELECT * FROM %s`, t, t))
+			if err != nil {
+				return err
+			}
+			if t == "first_shipments" {
+				if n, err = res.RowsAffected(); err != nil {
+					return err
+				}
+			}
 		}
-		if n, err = res.RowsAffected(); err != nil {
-			return err
-		}
-		if _, err := a.conn.ExecContext(ctx, `INSERT INTO change_facts_key VALUES (list_sort(getvariable('prod_envs')))`); err != nil {
+		if _, err := a.conn.ExecContext(ctx, `INSERT INTO index_key VALUES (list_sort(getvariable('prod_envs')))`); err != nil {
 			return err
 		}
 		return a.commit(ctx)

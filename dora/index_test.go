@@ -124,13 +124,14 @@ func leadTimeOf(t *testing.T, db *dora.DB) dora.LeadTime {
 	return m.Overall.LeadTime
 }
 
-// TestIndexChangeFacts pins that queries read the change facts Index stored when their production
+// TestIndexShipments pins that queries read the shipments Index stored when their production
 // environments are the ones stored, derive them otherwise, and that every write of what they
 // are derived from (and only that) forgets them.
-func TestIndexChangeFacts(t *testing.T) {
+func TestIndexShipments(t *testing.T) {
 	ctx := context.Background()
 	w := mergedBranch(t)
 	w.deploy("e1", "c0", at(0, 1), env("edge"), ships())
+	w.prs = append(w.prs, dora.PullRequest{Repo: "acme/api", Number: 5, Title: `Revert "Add f1"`, CreatedAt: at(0, 0)})
 	db := w.open()
 	index := func() {
 		t.Helper()
@@ -141,13 +142,17 @@ func TestIndexChangeFacts(t *testing.T) {
 		eq(t, "changes indexed", n.Changes, 3) // f1, f2 and the merge commit m, by d2
 	}
 	index()
-	eq(t, "n with the change facts", leadTimeOf(t, db).N, 2)
+	eq(t, "n with the shipments", leadTimeOf(t, db).N, 2)
+	eq(t, "failed with the shipments", failedOf(t, db), 0)
 
-	// Make the stored facts say that f1 never shipped.
-	if _, err := db.SQL().ExecContext(ctx, `DELETE FROM change_facts WHERE sha = 'f1'`); err != nil {
+	// Make the stored shipments say that f1 never shipped, and that d2 shipped the revert.
+	_, err := db.SQL().ExecContext(ctx, `DELETE FROM index_first_shipments WHERE sha = 'f1';
+		INSERT INTO index_merge_shipments VALUES ('d2', 'acme/api', 'm', 5, NULL)`)
+	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "n read from the change facts", leadTimeOf(t, db).N, 1)
+	eq(t, "n read from the first shipments", leadTimeOf(t, db).N, 1)
+	eq(t, "failed read from the merge shipments: d2 remediated d1", failedOf(t, db), 1)
 	m, err := db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28),
 		Definitions: dora.Definitions{MinSample: 1, ProductionEnvironments: []string{"production", "edge"}}})
 	if err != nil {
@@ -158,7 +163,7 @@ func TestIndexChangeFacts(t *testing.T) {
 	stored := func() bool {
 		t.Helper()
 		var n int
-		if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM change_facts_key`).Scan(&n); err != nil {
+		if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM index_key`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n > 0
@@ -184,17 +189,17 @@ func TestIndexChangeFacts(t *testing.T) {
 		if err := db.Write(ctx, c.write); err != nil {
 			t.Fatal(err)
 		}
-		eq(t, "change facts kept after writing a "+c.name, stored(), !c.forgets)
+		eq(t, "shipments kept after writing a "+c.name, stored(), !c.forgets)
 	}
 	index()
 	if err := db.SetServices(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "change facts kept after deleting the services", stored(), false)
+	eq(t, "shipments kept after deleting the services", stored(), false)
 }
 
-// TestIndexChangesNoNumber pins that every number is the same whether a query derives the change
-// facts or reads those Index stored, over the demo organisation (graph ranges, squash merges,
+// TestIndexChangesNoNumber pins that every number is the same whether a query derives the
+// shipments or reads those Index stored, over the demo organisation (graph ranges, squash merges,
 // a monorepo, two regions) and queries that differ in window, grouping, series, the start of
 // lead time and the production environments.
 func TestIndexChangesNoNumber(t *testing.T) {
@@ -246,11 +251,21 @@ func TestIndexChangesNoNumber(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n.Changes < 1000 {
-		t.Fatalf("%d change facts indexed, want the demo's thousands", n.Changes)
+		t.Fatalf("%d first shipments indexed, want the demo's thousands", n.Changes)
 	}
 	for i, got := range numbers() {
 		if got != derived[i] {
-			t.Errorf("query %d: numbers from the change facts differ from the derived ones:\nderived: %s\nstored:  %s", i, derived[i], got)
+			t.Errorf("query %d: numbers from the indexed shipments differ from the derived ones:\nderived: %s\nstored:  %s", i, derived[i], got)
 		}
 	}
+}
+
+// failedOf is the overall number of failed deployments of the four weeks from monday in db.
+func failedOf(t *testing.T, db *dora.DB) int {
+	t.Helper()
+	m, err := db.Metrics(context.Background(), dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Definitions: dora.Definitions{MinSample: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Overall.ChangeFailureRate.Failed
 }

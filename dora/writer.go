@@ -21,21 +21,21 @@ type Writer struct {
 	appenders map[*table]*duckdb.Appender
 	firstRow  map[*table]int64 // the row id above the stored rows of each table written to
 	rows      int
-	// changesStale: records the change facts are derived from were written or deleted
-	changesStale bool
+	// shipmentsStale: records the indexed shipments are derived from were written or deleted
+	shipmentsStale bool
 }
 
-// table describes one warehouse table, the identity of its records, and whether the change
-// facts are derived from them.
+// table describes one warehouse table, the identity of its records, and whether the indexed
+// shipments are derived from them.
 type table struct {
-	name          string
-	columns       []string
-	key           []string
-	shapesChanges bool
+	name            string
+	columns         []string
+	key             []string
+	shapesShipments bool
 }
 
 var (
-	deploymentsTable  = &table{"deployments", []string{"id", "service", "environment", "tier", "status", "sha", "repo", "started_at", "finished_at", "commits", "unplanned", "url", "source"}, []string{"id"}, true}
+	deploymentsTable  = &table{"deployments", []string{"id", "service", "environment", "tier", "status", "sha", "repo", "started_at", "finished_at", "commits", "commits_listed", "unplanned", "url", "source"}, []string{"id"}, true}
 	commitsTable      = &table{"commits", []string{"repo", "sha", "parents", "authored_at", "committed_at", "pull_request", "service"}, []string{"repo", "sha"}, true}
 	pullRequestsTable = &table{"pull_requests", []string{"repo", "number", "title", "labels", "created_at", "merged_at", "merge_sha", "first_commit_at", "url"}, []string{"repo", "number"}, true}
 	incidentsTable    = &table{"incidents", []string{"id", "service", "environment", "title", "severity", "started_at", "resolved_at", "caused_by", "url", "source"}, []string{"id"}, false}
@@ -143,7 +143,7 @@ func (w *Writer) append(t *table, row ...driver.Value) error {
 		}
 		w.appenders[t] = a
 	}
-	w.changesStale = w.changesStale || t.shapesChanges
+	w.shipmentsStale = w.shipmentsStale || t.shapesShipments
 	w.rows++
 	if w.rows%checkEvery == 0 {
 		if err := w.ctx.Err(); err != nil {
@@ -184,10 +184,10 @@ func (w *Writer) dedupe() error {
 			return fmt.Errorf("forget the commit ranges: %w", err)
 		}
 	}
-	if w.changesStale {
+	if w.shipmentsStale {
 		// DB.Index stores them again.
-		if err := w.exec("DELETE FROM change_facts; DELETE FROM change_facts_key"); err != nil {
-			return fmt.Errorf("forget the change facts: %w", err)
+		if err := w.exec(forgetIndex); err != nil {
+			return fmt.Errorf("forget the indexed shipments: %w", err)
 		}
 	}
 	for _, t := range written {
@@ -202,7 +202,7 @@ func (w *Writer) dedupe() error {
 
 // deleteServices deletes every stored service.
 func (w *Writer) deleteServices() error {
-	w.changesStale = true
+	w.shipmentsStale = true
 	return w.exec("DELETE FROM services")
 }
 
@@ -226,7 +226,7 @@ func (w *Writer) Deployment(d Deployment) error {
 		commits = d.Commits
 	}
 	return w.append(deploymentsTable, d.ID, null(d.Service), d.Environment, null(d.Tier), string(d.Status), d.SHA,
-		null(d.Repo), nullTime(d.StartedAt), nullTime(d.FinishedAt), commits, d.Unplanned, null(d.URL), null(d.Source))
+		null(d.Repo), nullTime(d.StartedAt), nullTime(d.FinishedAt), commits, d.Commits != nil, d.Unplanned, null(d.URL), null(d.Source))
 }
 
 // Commit writes c, replacing a stored commit with the same repo and sha.

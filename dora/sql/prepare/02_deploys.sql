@@ -10,14 +10,14 @@ WITH owner AS (
     GROUP BY repo
     HAVING count(*) = 1
 ), resolved AS (
-    -- the commit lists stay in deployments: copying them is the most expensive thing here
+    -- the commit lists stay in deployments: reading them is the most expensive thing here
     SELECT d.id, d.service, d.environment, d.tier, d.status, d.sha, d.repo, d.finished_at,
-           d.commits IS NOT NULL AS commits_known, d.unplanned, d.url,
+           d.commits_listed AS commits_known, d.unplanned,
            coalesce(d.service, o.service, d.repo, 'unknown') AS svc
     FROM deployments d LEFT JOIN owner o ON o.repo = d.repo
 )
 SELECT r.id, r.svc AS service, s.team, r.environment, r.repo, r.sha, r.status, r.finished_at,
-       r.commits_known, r.unplanned, r.url,
+       r.commits_known, r.unplanned,
        coalesce(r.tier = 'production', false) OR list_contains(getvariable('prod_envs'), r.environment) AS production,
        r.finished_at >= getvariable('since') AND r.finished_at < getvariable('until') AS in_window,
        local_time(r.finished_at)::DATE AS day,

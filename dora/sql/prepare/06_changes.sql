@@ -1,10 +1,12 @@
--- Changes and their lead times: the first shipments (05_first_shipments.sql) whose deployment
+-- Changes and their lead times: the first shipments (05_shipments.sql) whose deployment
 -- finished in the window, with the group and period of that deployment.
 --
 -- Lead time = deployed_at - start, where start is the commit's authored time (or committed time
 -- with lead_time_start = committed), except for a squash or rebase merge, which starts at its pull
 -- request's first commit. Negative lead times are clamped to 0 and counted.
-CREATE OR REPLACE TEMP TABLE changes AS
+--
+-- A view: each reader projects the few columns it needs, which costs less than storing them all.
+CREATE OR REPLACE TEMP VIEW changes AS
 WITH started AS (
     SELECT f.repo, f.sha, f.service, p.id AS deployment_id, p.finished_at AS deployed_at, p.grp, p.period,
            f.has_record, f.merge_commit, f.pr_number,

@@ -9,17 +9,17 @@
 -- resolved_at of its attributed incidents when it has any (open while any is unresolved), else at
 -- the finished_at of the deployment that remediated it.
 CREATE OR REPLACE TEMP TABLE remediation AS
-SELECT p.id,
-       p.unplanned OR EXISTS (
-           SELECT 1
-           FROM shipped s JOIN pull_requests pr ON pr.repo = s.repo AND pr.merge_sha = s.sha
-           LEFT JOIN commits c ON c.repo = s.repo AND c.sha = s.sha
-           WHERE s.deployment_id = p.id
-             AND (c.service IS NULL OR c.service = p.service) -- a monorepo fix of another service is not ours
-             AND (list_has_any(list_transform(coalesce(pr.labels, []), l -> lower(l)), getvariable('remediation_labels'))
-                  OR list_bool_or(list_transform(getvariable('remediation_prefixes'), x -> starts_with(lower(coalesce(pr.title, '')), x))))
-       ) AS remediation
-FROM prod p;
+WITH remedial AS (
+    SELECT DISTINCT m.deployment_id
+    FROM merge_shipments m
+    JOIN pull_requests pr ON pr.repo = m.repo AND pr.number = m.number
+    JOIN prod p ON p.id = m.deployment_id
+    WHERE (m.commit_service IS NULL OR m.commit_service = p.service) -- a monorepo fix of another service is not ours
+      AND (list_has_any(list_transform(coalesce(pr.labels, []), l -> lower(l)), getvariable('remediation_labels'))
+           OR list_bool_or(list_transform(getvariable('remediation_prefixes'), x -> starts_with(lower(coalesce(pr.title, '')), x))))
+)
+SELECT p.id, p.unplanned OR r.deployment_id IS NOT NULL AS remediation
+FROM prod p LEFT JOIN remedial r ON r.deployment_id = p.id;
 
 CREATE OR REPLACE TEMP TABLE failures AS
 WITH reasons AS (

@@ -1,3 +1,11 @@
+-- What the later steps need of the shipped commits, which are many (ten for each deployment):
+-- first_shipments for the changes and their lead times, merge_shipments for remediations.
+--
+-- DB.Index stores both tables for the whole history (as index_first_shipments and
+-- index_merge_shipments); a query whose production environments are the ones they were stored for
+-- reads them from there instead of running this file (analysis.go). They depend on nothing but
+-- the records and the production classification.
+--
 -- The first shipment of each change: a commit shipped to production counts once per service, at
 -- the first successful production deployment of that service (in any production environment)
 -- that shipped it, taken over the whole history. Merge commits (more than one parent) are kept
@@ -8,10 +16,7 @@
 -- the merge_sha of a pull request whose own commits were not shipped (at any time) starts at the
 -- pull request's first_commit_at, else its earliest known commit (squash_started_at).
 --
--- Only the shipments whose deployment finished in the window are kept. DB.Index stores this
--- table for the whole history as change_facts; a query whose production environments are the
--- ones it was stored for reads it from there instead (analysis.go), so it depends on nothing but
--- the records and the production classification.
+-- Only the shipments whose deployment finished in the window are kept.
 CREATE OR REPLACE TEMP TABLE first_shipments AS
 WITH firsts AS (
     -- the first deployment of each commit by each service
@@ -53,3 +58,10 @@ SELECT r.ord, r.service, r.repo, r.sha, r.has_record, r.merge_commit, r.authored
 FROM recs r
 LEFT JOIN squashed q ON q.service = r.service AND q.repo = r.repo AND q.sha = r.sha
 LEFT JOIN pr_first pf ON pf.repo = q.repo AND pf.number = q.number;
+
+-- The merge commits of pull requests each deployment shipped, with the service the commit names
+-- (monorepos), for recognising remediations (08_failures.sql).
+CREATE OR REPLACE TEMP TABLE merge_shipments AS
+SELECT DISTINCT s.deployment_id, s.repo, s.sha, pr.number, c.service AS commit_service
+FROM shipped s JOIN pull_requests pr ON pr.repo = s.repo AND pr.merge_sha = s.sha
+LEFT JOIN commits c ON c.repo = s.repo AND c.sha = s.sha;

@@ -1,0 +1,35 @@
+-- Version 3: whether each deployment's commits are listed, without reading the lists (reading a
+-- million lists of commits only to see whether they are there took a second and a half).
+ALTER TABLE deployments ADD COLUMN commits_listed BOOLEAN;
+UPDATE deployments SET commits_listed = commits IS NOT NULL;
+
+-- What queries need of the shipped commits (prepare/05_shipments.sql over the whole history),
+-- kept so that they need not derive it from millions of shipped commits. DB.Index fills these
+-- tables for one production classification, recorded in index_key; any write of the records
+-- they are derived from (deployments, commits, pull requests, services) empties all three. A
+-- query reads them only when its production environments are the recorded ones, and derives
+-- them itself otherwise.
+CREATE TABLE index_first_shipments (
+    ord               BIGINT NOT NULL,  -- the deployment's place among the successful production deployments
+    service           VARCHAR NOT NULL,
+    repo              VARCHAR,
+    sha               VARCHAR NOT NULL,
+    has_record        BOOLEAN NOT NULL,
+    merge_commit      BOOLEAN NOT NULL,
+    authored_at       TIMESTAMPTZ,
+    committed_at      TIMESTAMPTZ,
+    pr_number         BIGINT,
+    squash_started_at TIMESTAMPTZ       -- a squash or rebase merge: its pull request's first commit
+);
+
+CREATE TABLE index_merge_shipments (
+    deployment_id  VARCHAR NOT NULL,
+    repo           VARCHAR,
+    sha            VARCHAR NOT NULL,   -- the merge commit of pull request number, shipped by deployment_id
+    number         BIGINT NOT NULL,
+    commit_service VARCHAR
+);
+
+CREATE TABLE index_key (
+    production_environments VARCHAR[] NOT NULL  -- sorted
+);
