@@ -91,12 +91,19 @@ func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*anal
 	return fn(a)
 }
 
-// readIndexedShipments makes the tables of 05_shipments.sql read those DB.Index stored, when it
-// stored them for the production environments of this analysis, and reports whether it did.
-func (a *analysis) readIndexedShipments(ctx context.Context) (bool, error) {
+// shipmentsIndexed reports whether DB.Index stored the shipments for the production
+// environments of this analysis.
+func (a *analysis) shipmentsIndexed(ctx context.Context) (bool, error) {
 	var stored bool
 	err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM index_key
 		WHERE production_environments = list_sort(getvariable('prod_envs'))`).Scan(&stored)
+	return stored, err
+}
+
+// readIndexedShipments makes the tables of 05_shipments.sql read those DB.Index stored, when it
+// stored them for the production environments of this analysis, and reports whether it did.
+func (a *analysis) readIndexedShipments(ctx context.Context) (bool, error) {
+	stored, err := a.shipmentsIndexed(ctx)
 	if err != nil || !stored {
 		return false, err
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Indexed counts what Index stored.
+// Indexed counts what Index stored; both are 0 when it was already indexed.
 type Indexed struct {
 	Ranges  int // commit ranges newly computed from the commit graph
 	Changes int // first shipments of changes: first deployments of a commit by a service
@@ -25,7 +25,7 @@ type Indexed struct {
 // repository's commits forgot it or because other definitions pair other deployments, is
 // computed on the fly; the shipments are read only by queries whose production environments are
 // the ones they were stored for, and any write of deployments, commits, pull requests or
-// services forgets them. import, collect and demo call Index after writing, with the
+// services forgets them. Indexing again with nothing written since costs next to nothing. import, collect and demo call Index after writing, with the
 // definitions of the configuration.
 func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
 	db.writing.Lock()
@@ -33,6 +33,11 @@ func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
 	var n Indexed
 	everything, err := db.history(ctx, d)
 	if err != nil || everything.Since.IsZero() {
+		return n, err
+	}
+	// The shipments are derived after the ranges are stored, and any write that could change
+	// either forgets the shipments: with the shipments stored, everything is.
+	if indexed, err := db.shipmentsIndexed(ctx, everything); err != nil || indexed {
 		return n, err
 	}
 	if n.Ranges, err = db.indexCommitRanges(ctx, everything); err != nil {
@@ -52,6 +57,16 @@ func (db *DB) history(ctx context.Context, d Definitions) (Query, error) {
 		return Query{}, err
 	}
 	return Query{Since: first.Time.Truncate(time.Second), Until: last.Time.Add(time.Second), Definitions: d}, nil
+}
+
+func (db *DB) shipmentsIndexed(ctx context.Context, everything Query) (bool, error) {
+	var indexed bool
+	err := db.prepare(ctx, everything, preparation{through: "01_calendar.sql"}, func(a *analysis) error {
+		var err error
+		indexed, err = a.shipmentsIndexed(ctx)
+		return err
+	})
+	return indexed, err
 }
 
 func (db *DB) indexCommitRanges(ctx context.Context, everything Query) (int, error) {

@@ -59,11 +59,11 @@ func TestIndexCommitRanges(t *testing.T) {
 	eq(t, "n with the index", indexed.N, unindexed.N)
 	eqf(t, "median with the index", indexed.Median, *unindexed.Median)
 
-	// The change facts come from the stored range: make it say that only f2 shipped.
-	if _, err := db.SQL().ExecContext(ctx, `UPDATE commit_ranges SET shas = ['f2']`); err != nil {
+	// Without the indexed shipments, queries read the stored range: make it say that only f2
+	// shipped.
+	if _, err := db.SQL().ExecContext(ctx, `UPDATE commit_ranges SET shas = ['f2']; DELETE FROM index_key`); err != nil {
 		t.Fatal(err)
 	}
-	index(0)
 	eq(t, "n from the stored range", leadTimeOf(t, db).N, 1)
 
 	writeCommit(commit("acme/web", "w1", at(0, 0))) // another repository: the range stays
@@ -133,15 +133,16 @@ func TestIndexShipments(t *testing.T) {
 	w.deploy("e1", "c0", at(0, 1), env("edge"), ships())
 	w.prs = append(w.prs, dora.PullRequest{Repo: "acme/api", Number: 5, Title: `Revert "Add f1"`, CreatedAt: at(0, 0)})
 	db := w.open()
-	index := func() {
+	index := func() int {
 		t.Helper()
 		n, err := db.Index(ctx, dora.Definitions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		eq(t, "changes indexed", n.Changes, 3) // f1, f2 and the merge commit m, by d2
+		return n.Changes
 	}
-	index()
+	eq(t, "changes indexed", index(), 3) // f1, f2 and the merge commit m, by d2
+	eq(t, "changes indexed again, nothing written since", index(), 0)
 	eq(t, "n with the shipments", leadTimeOf(t, db).N, 2)
 	eq(t, "failed with the shipments", failedOf(t, db), 0)
 
@@ -190,6 +191,9 @@ func TestIndexShipments(t *testing.T) {
 			t.Fatal(err)
 		}
 		eq(t, "shipments kept after writing a "+c.name, stored(), !c.forgets)
+		if c.forgets {
+			eq(t, "changes indexed again after writing a "+c.name, index(), 3)
+		}
 	}
 	index()
 	if err := db.SetServices(ctx, nil); err != nil {
