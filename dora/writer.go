@@ -48,18 +48,28 @@ var (
 // dedupe keeps, among the rows of t whose identity was written in this transaction, only the last
 // one written. Rows appended in a transaction have larger row ids than the stored ones and grow
 // in the order they were appended, so the largest row id of an identity is the last written.
-func (t *table) dedupe(firstRow int64) []string {
+// Most writes replace nothing, and finding that out by hash costs a fraction of the ordered
+// pass that picks the last of each identity: the pass runs only when some identity repeats.
+func (w *Writer) dedupeTable(t *table) error {
 	keys := strings.Join(t.key, ", ")
 	written := "written_" + t.name
-	return []string{
-		fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT DISTINCT %s FROM %s WHERE rowid >= %d", written, keys, t.name, firstRow),
-		fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (
-			SELECT rowid FROM (
-				SELECT rowid, max(rowid) OVER (PARTITION BY %s) AS last
-				FROM %s SEMI JOIN %s USING (%s))
-			WHERE rowid <> last)`, t.name, keys, t.name, written, keys),
-		"DROP TABLE " + written,
+	first := w.firstRow[t]
+	err := w.exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s, count(*) AS n FROM %s WHERE rowid >= %d GROUP BY ALL",
+		written, keys, t.name, first))
+	if err != nil {
+		return err
 	}
+	defer w.exec("DROP TABLE " + written)
+	repeats, err := w.queryInt(fmt.Sprintf(`SELECT (EXISTS (SELECT 1 FROM %s WHERE n > 1)
+		OR EXISTS (SELECT 1 FROM %s SEMI JOIN %s USING (%s) WHERE rowid < %d))::BIGINT`, written, t.name, written, keys, first))
+	if err != nil || repeats == 0 {
+		return err
+	}
+	return w.exec(fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (
+		SELECT rowid FROM (
+			SELECT rowid, max(rowid) OVER (PARTITION BY %s) AS last
+			FROM %s SEMI JOIN %s USING (%s))
+		WHERE rowid <> last)`, t.name, keys, t.name, written, keys))
 }
 
 // checkEvery is how many appended rows pass between checks for a cancelled context.
@@ -191,10 +201,8 @@ func (w *Writer) dedupe() error {
 		}
 	}
 	for _, t := range written {
-		for _, q := range t.dedupe(w.firstRow[t]) {
-			if err := w.exec(q); err != nil {
-				return fmt.Errorf("replace %s: %w", t.name, err)
-			}
+		if err := w.dedupeTable(t); err != nil {
+			return fmt.Errorf("replace %s: %w", t.name, err)
 		}
 	}
 	return nil
