@@ -37,7 +37,8 @@ type preparation struct {
 }
 
 // prepare runs the files of sql/prepare in order, as p says, and hands the analysis to fn.
-func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*analysis) error) error {
+func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*analysis) error) (err error) {
+	defer func() { err = db.memoryHint(err) }()
 	q.Definitions = q.Definitions.WithDefaults()
 	if err := q.Validate(); err != nil {
 		return err
@@ -67,43 +68,49 @@ func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*anal
 	if err != nil {
 		return err
 	}
+	indexed := false
+	if !p.derive {
+		if indexed, err = a.readIndex(ctx); err != nil {
+			return err
+		}
+	}
 	for _, f := range files {
-		stored := false
-		if path.Base(f) == "05_shipments.sql" && !p.derive {
-			if stored, err = a.readIndexedShipments(ctx); err != nil {
+		name := path.Base(f)
+		switch {
+		case indexed && indexedSteps[name]:
+			a.logger.Debug("prepared", "step", name, "from", "index")
+		case name == "04_shipped.sql":
+			if err := a.execFile(ctx, f); err != nil {
 				return err
 			}
-		}
-		if !stored {
+			if err := a.shipByGraph(ctx); err != nil {
+				return fmt.Errorf("ship by commit graph: %w", err)
+			}
+		default:
 			if err := a.execFile(ctx, f); err != nil {
 				return err
 			}
 		}
-		if path.Base(f) == "04_shipped.sql" {
-			if err := a.shipByGraph(ctx); err != nil {
-				return fmt.Errorf("ship by commit graph: %w", err)
-			}
-		}
-		if path.Base(f) == p.through {
+		if name == p.through {
 			break
 		}
 	}
 	return fn(a)
 }
 
-// shipmentsIndexed reports whether DB.Index stored the shipments for the production
+// indexed reports whether DB.Index stored the tables of indexedSteps for the production
 // environments of this analysis.
-func (a *analysis) shipmentsIndexed(ctx context.Context) (bool, error) {
+func (a *analysis) indexed(ctx context.Context) (bool, error) {
 	var stored bool
 	err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM index_key
 		WHERE production_environments = list_sort(getvariable('prod_envs'))`).Scan(&stored)
 	return stored, err
 }
 
-// readIndexedShipments makes the tables of 05_shipments.sql read those DB.Index stored, when it
-// stored them for the production environments of this analysis, and reports whether it did.
-func (a *analysis) readIndexedShipments(ctx context.Context) (bool, error) {
-	stored, err := a.shipmentsIndexed(ctx)
+// readIndex makes the tables of indexedSteps read those DB.Index stored, when it stored them for
+// the production environments of this analysis, and reports whether it did.
+func (a *analysis) readIndex(ctx context.Context) (bool, error) {
+	stored, err := a.indexed(ctx)
 	if err != nil || !stored {
 		return false, err
 	}
@@ -112,7 +119,6 @@ func (a *analysis) readIndexedShipments(ctx context.Context) (bool, error) {
 			return false, err
 		}
 	}
-	a.logger.Debug("prepared", "step", "05_shipments.sql", "from", "index")
 	return true, nil
 }
 

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync"
 
-	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+	duckdb "github.com/duckdb/duckdb-go/v2" // also registers the "duckdb" driver
 )
 
 //go:embed sql
@@ -30,9 +30,10 @@ const appID = "dorareport"
 // DB is a dorareport warehouse: one DuckDB database file (or an in-memory database).
 // It is safe for concurrent use by one process; DuckDB lets only one process write a file.
 type DB struct {
-	sql    *sql.DB
-	path   string
-	Logger *slog.Logger // never nil; discards by default
+	sql         *sql.DB
+	path        string
+	memoryLimit string
+	Logger      *slog.Logger // never nil; discards by default
 	// writing serialises Write and Index, so that what Index derived from one state of the
 	// records is never stored after a write changed them.
 	writing sync.Mutex
@@ -115,11 +116,12 @@ func open(ctx context.Context, path, dsn string) (*DB, error) {
 			return nil, err
 		}
 	}
-	if err := limitMemory(ctx, sqldb); err != nil {
+	limit, err := limitMemory(ctx, sqldb)
+	if err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
 	}
-	return &DB{sql: sqldb, path: path, Logger: slog.New(slog.DiscardHandler)}, nil
+	return &DB{sql: sqldb, path: path, memoryLimit: limit, Logger: slog.New(slog.DiscardHandler)}, nil
 }
 
 // DefaultMemoryLimit bounds the memory DuckDB uses for a warehouse; beyond it DuckDB spills to a
@@ -128,15 +130,24 @@ func open(ctx context.Context, path, dsn string) (*DB, error) {
 // DORAREPORT_MEMORY_LIMIT (for example "8GB") overrides it.
 const DefaultMemoryLimit = "1GB"
 
-func limitMemory(ctx context.Context, sqldb *sql.DB) error {
+func limitMemory(ctx context.Context, sqldb *sql.DB) (string, error) {
 	limit := DefaultMemoryLimit
 	if v := os.Getenv("DORAREPORT_MEMORY_LIMIT"); v != "" {
 		limit = v
 	}
 	if _, err := sqldb.ExecContext(ctx, "SET memory_limit = "+sqlString(limit)); err != nil {
-		return fmt.Errorf("DORAREPORT_MEMORY_LIMIT %q: %w", limit, err)
+		return "", fmt.Errorf("DORAREPORT_MEMORY_LIMIT %q: %w", limit, err)
 	}
-	return nil
+	return limit, nil
+}
+
+// memoryHint adds to an error of DuckDB running out of its memory limit how to raise it.
+func (db *DB) memoryHint(err error) error {
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeOutOfMemory {
+		return fmt.Errorf("%w (the memory limit is %s; DORAREPORT_MEMORY_LIMIT raises it, for example to 4GB)", err, db.memoryLimit)
+	}
+	return err
 }
 
 // openError says why DuckDB could not open path: another process holds it, or it is damaged.

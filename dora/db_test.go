@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dorareport/dorareport/dora"
+	"github.com/dorareport/dorareport/dora/doratest"
 )
 
 func openTemp(t *testing.T) (*dora.DB, string) {
@@ -199,5 +200,27 @@ func TestOpenBoundsDuckDBsMemory(t *testing.T) {
 	t.Setenv("DORAREPORT_MEMORY_LIMIT", "a lot")
 	if _, err := dora.Open(context.Background(), filepath.Join(t.TempDir(), "x.duckdb")); err == nil || !strings.Contains(err.Error(), "DORAREPORT_MEMORY_LIMIT") {
 		t.Errorf("a bad DORAREPORT_MEMORY_LIMIT gave %v, want an error naming it", err)
+	}
+}
+
+// A query that needs more than DuckDB's memory limit says how to raise it.
+func TestOutOfMemorySaysHowToRaiseTheLimit(t *testing.T) {
+	t.Setenv("DORAREPORT_MEMORY_LIMIT", "16MB")
+	ctx := context.Background()
+	db, err := dora.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	org := doratest.DemoOrg(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	_, err = doratest.Generate(ctx, db, org)
+	if err == nil {
+		_, err = db.Metrics(ctx, dora.Query{Since: org.Start, Until: org.End, By: dora.ByService, Interval: dora.Week})
+	}
+	if err == nil || !strings.Contains(err.Error(), "Out of Memory") {
+		t.Fatalf("got %v, want DuckDB's out-of-memory error", err)
+	}
+	if !strings.Contains(err.Error(), "the memory limit is 16MB; DORAREPORT_MEMORY_LIMIT raises it") {
+		t.Errorf("%v: want it to say how to raise the limit", err)
 	}
 }

@@ -63,7 +63,7 @@ func (db *DB) shipmentsIndexed(ctx context.Context, everything Query) (bool, err
 	var indexed bool
 	err := db.prepare(ctx, everything, preparation{through: "01_calendar.sql"}, func(a *analysis) error {
 		var err error
-		indexed, err = a.shipmentsIndexed(ctx)
+		indexed, err = a.indexed(ctx)
 		return err
 	})
 	return indexed, err
@@ -71,7 +71,7 @@ func (db *DB) shipmentsIndexed(ctx context.Context, everything Query) (bool, err
 
 func (db *DB) indexCommitRanges(ctx context.Context, everything Query) (int, error) {
 	var ranges []commitRange
-	err := db.prepare(ctx, everything, preparation{through: "04_shipped.sql"}, func(a *analysis) error {
+	err := db.prepare(ctx, everything, preparation{through: "04_shipped.sql", derive: true}, func(a *analysis) error {
 		ranges = a.computed
 		return nil
 	})
@@ -89,8 +89,13 @@ func (db *DB) indexCommitRanges(ctx context.Context, everything Query) (int, err
 	return len(ranges), err
 }
 
-// indexedTables are the tables of 05_shipments.sql that Index stores, each as index_<name>.
-var indexedTables = []string{"first_shipments", "merge_shipments"}
+// indexedSteps are the files of sql/prepare whose tables Index stores, and indexedTables the
+// tables later steps read of them, each stored as index_<name>. Queries that read the index skip
+// those steps: the commit lists and the commit graph are read only by them.
+var (
+	indexedSteps  = map[string]bool{"04_shipped.sql": true, "05_shipments.sql": true}
+	indexedTables = []string{"ranges", "first_shipments", "merge_shipments"}
+)
 
 // forgetIndex empties them, and the key that says for what they were stored.
 var forgetIndex = func() string {

@@ -117,11 +117,7 @@ func TestIndexCommitRangesFollowsTheDefinitions(t *testing.T) {
 // leadTimeOf is the overall lead time of the four weeks from monday in db.
 func leadTimeOf(t *testing.T, db *dora.DB) dora.LeadTime {
 	t.Helper()
-	m, err := db.Metrics(context.Background(), dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Definitions: dora.Definitions{MinSample: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m.Overall.LeadTime
+	return overallOf(t, db).LeadTime
 }
 
 // TestIndexShipments pins that queries read the shipments Index stored when their production
@@ -143,17 +139,23 @@ func TestIndexShipments(t *testing.T) {
 	}
 	eq(t, "changes indexed", index(), 3) // f1, f2 and the merge commit m, by d2
 	eq(t, "changes indexed again, nothing written since", index(), 0)
-	eq(t, "n with the shipments", leadTimeOf(t, db).N, 2)
-	eq(t, "failed with the shipments", failedOf(t, db), 0)
+	v := overallOf(t, db)
+	eq(t, "n with the shipments", v.LeadTime.N, 2)
+	eq(t, "failed with the shipments", v.ChangeFailureRate.Failed, 0)
+	eq(t, "deployments without commits with the shipments", v.DataQuality.DeploymentsWithoutCommits, 0)
 
-	// Make the stored shipments say that f1 never shipped, and that d2 shipped the revert.
+	// Make the index say that f1 never shipped, that d2 shipped the revert and that what d2
+	// shipped is unknown.
 	_, err := db.SQL().ExecContext(ctx, `DELETE FROM index_first_shipments WHERE sha = 'f1';
-		INSERT INTO index_merge_shipments VALUES ('d2', 'acme/api', 'm', 5, NULL)`)
+		INSERT INTO index_merge_shipments VALUES ('d2', 'acme/api', 'm', 5, NULL);
+		UPDATE index_ranges SET known = false WHERE deployment_id = 'd2'`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "n read from the first shipments", leadTimeOf(t, db).N, 1)
-	eq(t, "failed read from the merge shipments: d2 remediated d1", failedOf(t, db), 1)
+	v = overallOf(t, db)
+	eq(t, "n read from the first shipments", v.LeadTime.N, 1)
+	eq(t, "failed read from the merge shipments: d2 remediated d1", v.ChangeFailureRate.Failed, 1)
+	eq(t, "deployments without commits read from the ranges", v.DataQuality.DeploymentsWithoutCommits, 1)
 	m, err := db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28),
 		Definitions: dora.Definitions{MinSample: 1, ProductionEnvironments: []string{"production", "edge"}}})
 	if err != nil {
@@ -264,12 +266,12 @@ func TestIndexChangesNoNumber(t *testing.T) {
 	}
 }
 
-// failedOf is the overall number of failed deployments of the four weeks from monday in db.
-func failedOf(t *testing.T, db *dora.DB) int {
+// overallOf is the overall metrics of the four weeks from monday in db.
+func overallOf(t *testing.T, db *dora.DB) dora.Values {
 	t.Helper()
 	m, err := db.Metrics(context.Background(), dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28), Definitions: dora.Definitions{MinSample: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m.Overall.ChangeFailureRate.Failed
+	return m.Overall
 }

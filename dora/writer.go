@@ -84,7 +84,8 @@ func (db *DB) Write(ctx context.Context, fn func(*Writer) error) error {
 }
 
 // write is Write for a caller that holds db.writing.
-func (db *DB) write(ctx context.Context, fn func(*Writer) error) error {
+func (db *DB) write(ctx context.Context, fn func(*Writer) error) (err error) {
+	defer func() { err = db.memoryHint(err) }()
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return err

@@ -3,12 +3,18 @@
 ALTER TABLE deployments ADD COLUMN commits_listed BOOLEAN;
 UPDATE deployments SET commits_listed = commits IS NOT NULL;
 
--- What queries need of the shipped commits (prepare/05_shipments.sql over the whole history),
--- kept so that they need not derive it from millions of shipped commits. DB.Index fills these
--- tables for one production classification, recorded in index_key; any write of the records
--- they are derived from (deployments, commits, pull requests, services) empties all three. A
+-- What queries need of the shipped commits (prepare/04_shipped.sql and 05_shipments.sql over the
+-- whole history), kept so that they need not derive it from millions of shipped commits and the
+-- commit graph. DB.Index fills these tables for one production classification, recorded in
+-- index_key; any write of the records they are derived from (deployments, commits, pull
+-- requests, services) empties them all. A
 -- query reads them only when its production environments are the recorded ones, and derives
 -- them itself otherwise.
+CREATE TABLE index_ranges (
+    deployment_id VARCHAR NOT NULL,
+    known         BOOLEAN NOT NULL      -- whether what it shipped is known (prepare/04_shipped.sql)
+);
+
 CREATE TABLE index_first_shipments (
     ord               BIGINT NOT NULL,  -- the deployment's place among the successful production deployments
     service           VARCHAR NOT NULL,

@@ -6,7 +6,8 @@
 --    paint-down with generation numbers, whose cost grows with the range rather than with the
 --    history) for the deployments listed in graph_missing and appended to graph_shipped.
 -- The first deployment of a history has no predecessor and ships only what was listed, never
--- "all history". `ranges` records whose range is known, for data quality.
+-- "all history". `ranges` records whose range is known, for data quality; DB.Index stores it
+-- with the tables of 05_shipments.sql.
 --
 -- shipped is a view: its rows (ten for each deployment) cost more to store than to read again
 -- by the step that needs them (05_shipments.sql).
