@@ -30,10 +30,12 @@ const (
 	scopeOverall = 3 // ()
 )
 
+// A scopeKey names a row of the metric queries; period is the Unix time of the period's first
+// day (as DuckDB returns a DATE: midnight UTC), 0 outside series.
 type scopeKey struct {
 	scope  int
 	key    string
-	period string
+	period int64
 }
 
 // metricReaders map each SQL file of sql/metrics to the columns it returns after the scope.
@@ -81,20 +83,24 @@ func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 		return values[k]
 	}
 	for _, r := range metricReaders {
+		// One row's columns, scanned into the same variables for every row: at a million
+		// deployments each file returns some 200k rows.
+		var k scopeKey
+		var grp sql.NullString
+		var period sql.NullTime
+		var v Values
+		fields := r.read(&v)
+		columns := append([]any{&k.scope, &grp, &period}, fields...)
 		err := a.eachRow(ctx, path.Join("sql/metrics", r.file), func(scan func(...any) error) error {
-			var k scopeKey
-			var grp sql.NullString
-			var period sql.NullTime
-			var v Values
-			if err := scan(append([]any{&k.scope, &grp, &period}, r.read(&v)...)...); err != nil {
+			if err := scan(columns...); err != nil {
 				return err
 			}
-			k.key = grp.String
+			k.key, k.period = grp.String, 0
 			if period.Valid {
-				k.period = period.Time.Format(time.DateOnly)
+				k.period = period.Time.Unix()
 			}
 			// Each file fills its own fields only: copy them over the accumulated values.
-			mergeValues(at(k), &v, r.read)
+			copyFields(r.read(at(k)), fields)
 			return nil
 		})
 		if err != nil {
@@ -117,13 +123,13 @@ func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 	m.Overall = a.finish(*at(scopeKey{scope: scopeOverall}), windowDays)
 	if q.By != "" {
 		for _, key := range keys {
-			m.Groups = append(m.Groups, Group{By: q.By, Key: key, Values: a.finish(*at(scopeKey{scopeGroup, key, ""}), windowDays)})
+			m.Groups = append(m.Groups, Group{By: q.By, Key: key, Values: a.finish(*at(scopeKey{scopeGroup, key, 0}), windowDays)})
 		}
 	}
 	if q.Interval != "" {
 		for _, key := range keys {
 			for _, p := range periods {
-				v := a.finish(*at(scopeKey{scopeSeries, key, p.start}), p.days)
+				v := a.finish(*at(scopeKey{scopeSeries, key, p.key}), p.days)
 				m.Series = append(m.Series, Point{Key: key, Period: p.start, Values: v})
 			}
 		}
@@ -131,9 +137,8 @@ func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 	return m, nil
 }
 
-// mergeValues copies into dst the fields that read selects, taken from src.
-func mergeValues(dst, src *Values, read func(*Values) []any) {
-	to, from := read(dst), read(src)
+// copyFields copies each field from points to into the field to points to at the same index.
+func copyFields(to, from []any) {
 	for i := range to {
 		switch t := to[i].(type) {
 		case *int:
@@ -184,7 +189,8 @@ func ratio(num, den int) *float64 {
 }
 
 type period struct {
-	start string
+	start string // YYYY-MM-DD
+	key   int64  // as in scopeKey
 	days  float64
 }
 
@@ -196,7 +202,7 @@ func (a *analysis) periods(ctx context.Context) ([]period, error) {
 		if err := scan(&t, &p.days); err != nil {
 			return err
 		}
-		p.start = t.Format(time.DateOnly)
+		p.start, p.key = t.Format(time.DateOnly), t.Unix()
 		ps = append(ps, p)
 		return nil
 	})
