@@ -18,15 +18,16 @@ type Indexed struct {
 // follows which):
 //   - the commit ranges: what each successful production deployment without a list of its
 //     commits shipped after the one before it, from the commit graph;
-//   - the shipments: the first deployment of every change by each service, with the start of its
-//     lead time, and the deployments that shipped the merge commit of each pull request.
+//   - the shipments: which deployments' shipped commits are known, the first deployment of every
+//     change by each service with the start of its lead time, and the deployments that shipped
+//     the merge commit of each pull request.
 //
 // Queries stay exact without it. A range that is not stored, because a write of the
 // repository's commits forgot it or because other definitions pair other deployments, is
 // computed on the fly; the shipments are read only by queries whose production environments are
 // the ones they were stored for, and any write of deployments, commits, pull requests or
-// services forgets them. Indexing again with nothing written since costs next to nothing. import, collect and demo call Index after writing, with the
-// definitions of the configuration.
+// services forgets them. Indexing again with nothing written since costs one query. import,
+// collect and demo call Index after writing, with the definitions of the configuration.
 func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
 	db.writing.Lock()
 	defer db.writing.Unlock()
