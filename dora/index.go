@@ -94,8 +94,8 @@ func (db *DB) indexCommitRanges(ctx context.Context, everything Query) (int, err
 // tables later steps read of them, each stored as index_<name>. Queries that read the index skip
 // those steps: the commit lists and the commit graph are read only by them.
 var (
-	indexedSteps  = map[string]bool{"04_shipped.sql": true, "05_shipments.sql": true}
-	indexedTables = []string{"ranges", "first_shipments", "merge_shipments"}
+	indexedSteps  = map[string]bool{"03_histories.sql": true, "04_shipped.sql": true, "05_shipments.sql": true}
+	indexedTables = []string{"histories", "ranges", "first_shipments", "merge_shipments"}
 )
 
 // forgetIndex empties them, and the key that says for what they were stored.

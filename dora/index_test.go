@@ -144,11 +144,14 @@ func TestIndexShipments(t *testing.T) {
 	eq(t, "failed with the shipments", v.ChangeFailureRate.Failed, 0)
 	eq(t, "deployments without commits with the shipments", v.DataQuality.DeploymentsWithoutCommits, 0)
 
-	// Make the index say that f1 never shipped, that d2 shipped the revert and that what d2
-	// shipped is unknown.
+	eq(t, "deployments with the shipments", v.ChangeFailureRate.Deployments, 2)
+
+	// Make the index say that f1 never shipped, that d2 shipped the revert, that what d2
+	// shipped is unknown and that d2 rolled back.
 	_, err := db.SQL().ExecContext(ctx, `DELETE FROM index_first_shipments WHERE sha = 'f1';
 		INSERT INTO index_merge_shipments VALUES ('d2', 'acme/api', 'm', 5, NULL);
-		UPDATE index_ranges SET known = false WHERE deployment_id = 'd2'`)
+		UPDATE index_ranges SET known = false WHERE deployment_id = 'd2';
+		UPDATE index_histories SET rollback = true WHERE id = 'd2'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +159,7 @@ func TestIndexShipments(t *testing.T) {
 	eq(t, "n read from the first shipments", v.LeadTime.N, 1)
 	eq(t, "failed read from the merge shipments: d2 remediated d1", v.ChangeFailureRate.Failed, 1)
 	eq(t, "deployments without commits read from the ranges", v.DataQuality.DeploymentsWithoutCommits, 1)
+	eq(t, "deployments read from the histories: the rollback d2 does not count", v.ChangeFailureRate.Deployments, 1)
 	m, err := db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28),
 		Definitions: dora.Definitions{MinSample: 1, ProductionEnvironments: []string{"production", "edge"}}})
 	if err != nil {

@@ -3,13 +3,22 @@
 ALTER TABLE deployments ADD COLUMN commits_listed BOOLEAN;
 UPDATE deployments SET commits_listed = commits IS NOT NULL;
 
--- What queries need of the shipped commits (prepare/04_shipped.sql and 05_shipments.sql over the
--- whole history), kept so that they need not derive it from millions of shipped commits and the
--- commit graph. DB.Index fills these tables for one production classification, recorded in
+-- The deployment histories and what queries need of the shipped commits (prepare/03_histories.sql,
+-- 04_shipped.sql and 05_shipments.sql over the whole history), kept so that queries need not
+-- derive them from millions of shipped commits and the commit graph. DB.Index fills these tables for one production classification, recorded in
 -- index_key; any write of the records they are derived from (deployments, commits, pull
 -- requests, services) empties them all. A
 -- query reads them only when its production environments are the recorded ones, and derives
 -- them itself otherwise.
+CREATE TABLE index_histories (
+    id       VARCHAR NOT NULL,          -- a successful production deployment (prepare/03_histories.sql)
+    seq      BIGINT NOT NULL,
+    prev_id  VARCHAR,
+    prev_sha VARCHAR,
+    ord      BIGINT NOT NULL,
+    rollback BOOLEAN NOT NULL
+);
+
 CREATE TABLE index_ranges (
     deployment_id VARCHAR NOT NULL,
     known         BOOLEAN NOT NULL      -- whether what it shipped is known (prepare/04_shipped.sql)
