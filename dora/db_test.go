@@ -2,6 +2,7 @@ package dora_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -222,5 +223,62 @@ func TestOutOfMemorySaysHowToRaiseTheLimit(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "the memory limit is 16MB; DORAREPORT_MEMORY_LIMIT raises it") {
 		t.Errorf("%v: want it to say how to raise the limit", err)
+	}
+}
+
+// Migrating a warehouse of schema version 2 to 3 marks the deployments whose commits were listed
+// and keeps every number.
+func TestMigrationToVersion3KeepsTheNumbers(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v2.duckdb")
+	db, err := dora.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	org := doratest.DemoOrg(end)
+	if err := db.SetServices(ctx, doratest.Services(org)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := doratest.Generate(ctx, db, org); err != nil {
+		t.Fatal(err)
+	}
+	q := dora.Query{Since: end.AddDate(0, -3, 0), Until: end, By: dora.ByService, Interval: dora.Week}
+	before, err := db.Metrics(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Take the file back to version 2: what version 3 added is gone.
+	_, err = db.SQL().ExecContext(ctx, `ALTER TABLE deployments DROP COLUMN commits_listed;
+		DROP TABLE index_histories; DROP TABLE index_ranges; DROP TABLE index_first_shipments;
+		DROP TABLE index_merge_shipments; DROP TABLE index_key;
+		UPDATE dorareport_meta SET value = '2' WHERE key = 'schema_version'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db, err = dora.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var listed, mismatched int
+	err = db.SQL().QueryRowContext(ctx, `SELECT count(*) FILTER (commits_listed),
+		count(*) FILTER (commits_listed IS DISTINCT FROM (commits IS NOT NULL)) FROM deployments`).Scan(&listed, &mismatched)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if listed == 0 || mismatched != 0 {
+		t.Errorf("after the migration %d deployments are marked listed and %d wrongly, want many and none", listed, mismatched)
+	}
+	after, err := db.Metrics(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(before)
+	a, _ := json.Marshal(after)
+	if string(a) != string(b) {
+		t.Errorf("metrics changed by the migration:\nbefore: %s\nafter:  %s", b, a)
 	}
 }
