@@ -33,7 +33,7 @@ func (db *DB) analyse(ctx context.Context, q Query, fn func(*analysis) error) er
 // A preparation says how far to prepare an analysis, and from what.
 type preparation struct {
 	through string // the last file of sql/prepare to run; all when empty
-	derive  bool   // derive the shipments even when Index stored them
+	derive  bool   // derive everything, reading nothing Index stored
 }
 
 // prepare runs the files of sql/prepare in order, as p says, and hands the analysis to fn.

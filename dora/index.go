@@ -18,9 +18,10 @@ type Indexed struct {
 // follows which):
 //   - the commit ranges: what each successful production deployment without a list of its
 //     commits shipped after the one before it, from the commit graph;
-//   - the shipments: which deployments' shipped commits are known, the first deployment of every
-//     change by each service with the start of its lead time, and the deployments that shipped
-//     the merge commit of each pull request.
+//   - the histories of the production deployments (their order, rollbacks) and the shipments:
+//     which deployments' shipped commits are known, the first deployment of every change by
+//     each service with the start of its lead time, and the deployments that shipped the merge
+//     commit of each pull request.
 //
 // Queries stay exact without it. A range that is not stored, because a write of the
 // repository's commits forgot it or because other definitions pair other deployments, is
@@ -36,9 +37,9 @@ func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
 	if err != nil || everything.Since.IsZero() {
 		return n, err
 	}
-	// The shipments are derived after the ranges are stored, and any write that could change
-	// either forgets the shipments: with the shipments stored, everything is.
-	if indexed, err := db.shipmentsIndexed(ctx, everything); err != nil || indexed {
+	// The indexed tables are derived after the ranges are stored, and any write that could
+	// change either forgets the tables: with them stored for d, everything is.
+	if current, err := db.indexCurrent(ctx, everything); err != nil || current {
 		return n, err
 	}
 	if n.Ranges, err = db.indexCommitRanges(ctx, everything); err != nil {
@@ -60,7 +61,9 @@ func (db *DB) history(ctx context.Context, d Definitions) (Query, error) {
 	return Query{Since: first.Time.Truncate(time.Second), Until: last.Time.Add(time.Second), Definitions: d}, nil
 }
 
-func (db *DB) shipmentsIndexed(ctx context.Context, everything Query) (bool, error) {
+// indexCurrent reports whether the index holds the tables of indexedSteps for the production
+// environments of everything.
+func (db *DB) indexCurrent(ctx context.Context, everything Query) (bool, error) {
 	var indexed bool
 	err := db.prepare(ctx, everything, preparation{through: "01_calendar.sql"}, func(a *analysis) error {
 		var err error
@@ -107,9 +110,9 @@ var forgetIndex = func() string {
 	return q
 }()
 
-// indexShipments derives the shipments of the whole history, its ranges now stored, and
-// replaces the stored ones with them in one transaction. It returns how many first shipments
-// it stored.
+// indexShipments derives the tables of indexedSteps over the whole history, its ranges now
+// stored, and replaces the stored ones with them in one transaction. It returns how many first
+// shipments it stored.
 func (db *DB) indexShipments(ctx context.Context, everything Query) (int, error) {
 	var n int64
 	err := db.prepare(ctx, everything, preparation{through: "05_shipments.sql", derive: true}, func(a *analysis) error {

@@ -21,17 +21,17 @@ type Writer struct {
 	appenders map[*table]*duckdb.Appender
 	firstRow  map[*table]int64 // the row id above the stored rows of each table written to
 	rows      int
-	// shipmentsStale: records the indexed shipments are derived from were written or deleted
-	shipmentsStale bool
+	// indexStale: records the index is derived from were written or deleted
+	indexStale bool
 }
 
-// table describes one warehouse table, the identity of its records, and whether the indexed
-// shipments are derived from them.
+// table describes one warehouse table, the identity of its records, and whether the tables
+// Index stores are derived from them.
 type table struct {
-	name            string
-	columns         []string
-	key             []string
-	shapesShipments bool
+	name        string
+	columns     []string
+	key         []string
+	shapesIndex bool
 }
 
 var (
@@ -154,7 +154,7 @@ func (w *Writer) append(t *table, row ...driver.Value) error {
 		}
 		w.appenders[t] = a
 	}
-	w.shipmentsStale = w.shipmentsStale || t.shapesShipments
+	w.indexStale = w.indexStale || t.shapesIndex
 	w.rows++
 	if w.rows%checkEvery == 0 {
 		if err := w.ctx.Err(); err != nil {
@@ -195,10 +195,10 @@ func (w *Writer) dedupe() error {
 			return fmt.Errorf("forget the commit ranges: %w", err)
 		}
 	}
-	if w.shipmentsStale {
+	if w.indexStale {
 		// DB.Index stores them again.
 		if err := w.exec(forgetIndex); err != nil {
-			return fmt.Errorf("forget the indexed shipments: %w", err)
+			return fmt.Errorf("forget the index: %w", err)
 		}
 	}
 	for _, t := range written {
@@ -211,7 +211,7 @@ func (w *Writer) dedupe() error {
 
 // deleteServices deletes every stored service.
 func (w *Writer) deleteServices() error {
-	w.shipmentsStale = true
+	w.indexStale = true
 	return w.exec("DELETE FROM services")
 }
 
