@@ -231,19 +231,8 @@ func TestOutOfMemorySaysHowToRaiseTheLimit(t *testing.T) {
 func TestMigrationToVersion3KeepsTheNumbers(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v2.duckdb")
-	db, err := dora.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	end := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	org := doratest.DemoOrg(end)
-	if err := db.SetServices(ctx, doratest.Services(org)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := doratest.Generate(ctx, db, org); err != nil {
-		t.Fatal(err)
-	}
-	q := dora.Query{Since: end.AddDate(0, -3, 0), Until: end, By: dora.ByService, Interval: dora.Week}
+	db := demoWarehouse(t, path)
+	q := dora.Query{Since: demoEnd.AddDate(0, -3, 0), Until: demoEnd, By: dora.ByService, Interval: dora.Week}
 	before, err := db.Metrics(ctx, q)
 	if err != nil {
 		t.Fatal(err)

@@ -214,19 +214,8 @@ func TestIndexShipments(t *testing.T) {
 // lead time and the production environments.
 func TestIndexChangesNoNumber(t *testing.T) {
 	ctx := context.Background()
-	db, err := dora.Open(ctx, filepath.Join(t.TempDir(), "demo.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	end := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	org := doratest.DemoOrg(end)
-	if err := db.SetServices(ctx, doratest.Services(org)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := doratest.Generate(ctx, db, org); err != nil {
-		t.Fatal(err)
-	}
+	db := demoWarehouse(t, filepath.Join(t.TempDir(), "demo.duckdb"))
+	end := demoEnd
 	queries := []dora.Query{
 		{Since: end.AddDate(0, 0, -84), Until: end, By: dora.ByService, Interval: dora.Week},
 		{Since: end.AddDate(-1, 0, 0), Until: end, By: dora.ByTeam, Interval: dora.Month},
@@ -278,4 +267,27 @@ func overallOf(t *testing.T, db *dora.DB) dora.Values {
 		t.Fatal(err)
 	}
 	return m.Overall
+}
+
+// demoEnd is the end of the history of demoWarehouse.
+var demoEnd = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// demoWarehouse generates the demo organisation, a year to demoEnd, into a warehouse at path; it
+// is closed when the test ends.
+func demoWarehouse(t *testing.T, path string) *dora.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := dora.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	org := doratest.DemoOrg(demoEnd)
+	if err := db.SetServices(ctx, doratest.Services(org)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := doratest.Generate(ctx, db, org); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
