@@ -3,7 +3,10 @@
 -- else the repository itself ("a repository not listed under any service is its own service").
 -- An environment is production when its name matches production_environments (classified by
 -- the caller into the list prod_envs) or when the source marked it with the production tier.
-CREATE OR REPLACE TEMP TABLE deploys AS
+--
+-- A view: its readers (03_prod.sql, data quality, the group keys) each take a part of it, and
+-- storing two million wide rows cost more than reading them again.
+CREATE OR REPLACE TEMP VIEW deploys AS
 WITH owner AS (
     SELECT repo, any_value(name) AS service
     FROM (SELECT unnest(repos) AS repo, name FROM services)
