@@ -3,9 +3,9 @@
 --
 -- DB.Index stores both tables for the whole history (as index_first_shipments and
 -- index_merge_shipments, with the histories of 03_histories.sql and the ranges of
--- 04_shipped.sql); a query whose production environments are the ones they were stored for reads
--- them from there instead of running those three files (analysis.go). They depend on nothing but the records and the
--- production classification.
+-- 04_shipped.sql); a query whose production environments are the ones they were stored for
+-- reads them from there instead of running those three files (analysis.go). They depend on
+-- nothing but the records and the production classification.
 --
 -- The first shipment of each change: a commit shipped to production counts once per service, at
 -- the first successful production deployment of that service (in any production environment)
