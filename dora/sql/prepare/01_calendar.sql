@@ -1,7 +1,5 @@
--- local_time(ts) reads the instant ts on the clocks of the report's time zone. The time zone
--- conversion took two thirds of preparing the deployments at a million rows; UTC needs none.
-CREATE OR REPLACE TEMP MACRO local_time(ts) AS
-    CASE WHEN getvariable('tz') = 'UTC' THEN make_timestamp(epoch_us(ts)) ELSE timezone(getvariable('tz'), ts) END;
+-- local_time(ts) reads the instant ts on the clocks of the report's time zone.
+CREATE OR REPLACE TEMP MACRO local_time(ts) AS timezone(getvariable('tz'), ts);
 
 -- The calendar of the window [since, until) in the report's time zone: every local day the window
 -- touches, its ISO week (starting Monday) and its series period, and each period's length in days
