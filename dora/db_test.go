@@ -213,7 +213,7 @@ func TestOutOfMemorySaysHowToRaiseTheLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	org := doratest.DemoOrg(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	org := doratest.DemoOrg(demoEnd)
 	_, err = doratest.Generate(ctx, db, org)
 	if err == nil {
 		_, err = db.Metrics(ctx, dora.Query{Since: org.Start, Until: org.End, By: dora.ByService, Interval: dora.Week})

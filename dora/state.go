@@ -17,7 +17,7 @@ func (db *DB) SetServices(ctx context.Context, services []Service) error {
 		seen[s.Name] = true
 	}
 	return db.Write(ctx, func(w *Writer) error {
-		if err := w.deleteServices(); err != nil {
+		if err := w.deleteAll(servicesTable); err != nil {
 			return err
 		}
 		for _, s := range services {

@@ -153,8 +153,8 @@ func (w *Writer) append(t *table, row ...driver.Value) error {
 			return fmt.Errorf("append to %s: %w", t.name, err)
 		}
 		w.appenders[t] = a
+		w.indexStale = w.indexStale || t.shapesIndex
 	}
-	w.indexStale = w.indexStale || t.shapesIndex
 	w.rows++
 	if w.rows%checkEvery == 0 {
 		if err := w.ctx.Err(); err != nil {
@@ -209,10 +209,10 @@ func (w *Writer) dedupe() error {
 	return nil
 }
 
-// deleteServices deletes every stored service.
-func (w *Writer) deleteServices() error {
-	w.indexStale = true
-	return w.exec("DELETE FROM services")
+// deleteAll deletes every stored record of t.
+func (w *Writer) deleteAll(t *table) error {
+	w.indexStale = w.indexStale || t.shapesIndex
+	return w.exec("DELETE FROM " + t.name)
 }
 
 // commitRange stores r, replacing a stored range of the same repo and ends. An empty range is

@@ -112,8 +112,8 @@ func definitions(cfg *config.Config) dora.Definitions {
 	return cfg.Definitions
 }
 
-// index stores the commit ranges and change facts of what was just written, so that the queries
-// that follow need not derive them. Without them queries are slower, not wrong, so a failure is
+// index stores what queries would otherwise derive from what was just written (dora.DB.Index),
+// so that the queries that follow need not. Without them queries are slower, not wrong, so a failure is
 // reported and the command goes on.
 func (a *app) index(ctx context.Context, db *dora.DB, d dora.Definitions) {
 	start := time.Now()

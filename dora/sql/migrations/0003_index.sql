@@ -5,11 +5,11 @@ UPDATE deployments SET commits_listed = commits IS NOT NULL;
 
 -- The deployment histories and what queries need of the shipped commits (prepare/03_histories.sql,
 -- 04_shipped.sql and 05_shipments.sql over the whole history), kept so that queries need not
--- derive them from millions of shipped commits and the commit graph. DB.Index fills these tables for one production classification, recorded in
--- index_key; any write of the records they are derived from (deployments, commits, pull
--- requests, services) empties them all. A
--- query reads them only when its production environments are the recorded ones, and derives
--- them itself otherwise.
+-- derive them from millions of shipped commits and the commit graph. DB.Index fills these tables
+-- for one production classification, recorded in index_key; any write of the records they are
+-- derived from (deployments, commits, pull requests, services) empties them all. A query reads
+-- them only when its production environments are the recorded ones, and derives them itself
+-- otherwise.
 CREATE TABLE index_histories (
     id       VARCHAR NOT NULL,          -- a successful production deployment (prepare/03_histories.sql)
     seq      BIGINT NOT NULL,
