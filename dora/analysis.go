@@ -98,17 +98,22 @@ func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*anal
 	return fn(a)
 }
 
-// indexed reports whether DB.Index stored the tables of indexedSteps for the production
-// environments of this analysis.
+// indexKey is the row of index_key for the definitions of an analysis: those of the indexed
+// steps, each list sorted.
+const indexKey = `list_sort(getvariable('prod_envs')), list_sort(getvariable('remediation_labels')),
+	list_sort(getvariable('remediation_prefixes'))`
+
+// indexed reports whether DB.Index stored the tables of indexedSteps for the definitions of this
+// analysis.
 func (a *analysis) indexed(ctx context.Context) (bool, error) {
 	var stored bool
 	err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM index_key
-		WHERE production_environments = list_sort(getvariable('prod_envs'))`).Scan(&stored)
+		WHERE (production_environments, remediation_labels, remediation_prefixes) = (`+indexKey+`)`).Scan(&stored)
 	return stored, err
 }
 
 // readIndex makes the tables of indexedSteps read those DB.Index stored, when it stored them for
-// the production environments of this analysis, and reports whether it did.
+// the definitions of this analysis, and reports whether it did.
 func (a *analysis) readIndex(ctx context.Context) (bool, error) {
 	stored, err := a.indexed(ctx)
 	if err != nil || !stored {

@@ -240,7 +240,7 @@ func TestMigrationToVersion3KeepsTheNumbers(t *testing.T) {
 	// Take the file back to version 2: what version 3 added is gone.
 	_, err = db.SQL().ExecContext(ctx, `ALTER TABLE deployments DROP COLUMN commits_listed;
 		DROP TABLE index_histories; DROP TABLE index_ranges; DROP TABLE index_first_shipments;
-		DROP TABLE index_merge_shipments; DROP TABLE index_key;
+		DROP TABLE index_remediations; DROP TABLE index_key;
 		UPDATE dorareport_meta SET value = '2' WHERE key = 'schema_version'`)
 	if err != nil {
 		t.Fatal(err)

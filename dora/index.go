@@ -98,7 +98,7 @@ func (db *DB) indexCommitRanges(ctx context.Context, everything Query) (int, err
 // those steps: the commit lists and the commit graph are read only by them.
 var (
 	indexedSteps  = map[string]bool{"03_histories.sql": true, "04_shipped.sql": true, "05_shipments.sql": true}
-	indexedTables = []string{"histories", "ranges", "first_shipments", "merge_shipments"}
+	indexedTables = []string{"histories", "ranges", "first_shipments", "remediations"}
 )
 
 // forgetIndex empties them, and the key that says for what they were stored.
@@ -130,7 +130,7 @@ func (db *DB) indexShipments(ctx context.Context, everything Query) (int, error)
 				}
 			}
 		}
-		if _, err := a.conn.ExecContext(ctx, `INSERT INTO index_key VALUES (list_sort(getvariable('prod_envs')))`); err != nil {
+		if _, err := a.conn.ExecContext(ctx, `INSERT INTO index_key SELECT `+indexKey); err != nil {
 			return err
 		}
 		return a.commit(ctx)

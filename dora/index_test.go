@@ -127,7 +127,6 @@ func TestIndexShipments(t *testing.T) {
 	ctx := context.Background()
 	w := mergedBranch(t)
 	w.deploy("e1", "c0", at(0, 1), env("edge"), ships())
-	w.prs = append(w.prs, dora.PullRequest{Repo: "acme/api", Number: 5, Title: `Revert "Add f1"`, CreatedAt: at(0, 0)})
 	db := w.open()
 	index := func() int {
 		t.Helper()
@@ -149,7 +148,7 @@ func TestIndexShipments(t *testing.T) {
 	// Make the index say that f1 never shipped, that d2 shipped the revert, that what d2
 	// shipped is unknown and that d2 rolled back.
 	_, err := db.SQL().ExecContext(ctx, `DELETE FROM index_first_shipments WHERE sha = 'f1';
-		INSERT INTO index_merge_shipments VALUES ('d2', 'acme/api', 'm', 5, NULL);
+		INSERT INTO index_remediations VALUES ('d2');
 		UPDATE index_ranges SET known = false WHERE deployment_id = 'd2';
 		UPDATE index_histories SET rollback = true WHERE id = 'd2'`)
 	if err != nil {
@@ -157,7 +156,7 @@ func TestIndexShipments(t *testing.T) {
 	}
 	v = overallOf(t, db)
 	eq(t, "n read from the first shipments", v.LeadTime.N, 1)
-	eq(t, "failed read from the merge shipments: d2 remediated d1", v.ChangeFailureRate.Failed, 1)
+	eq(t, "failed read from the remediations: d2 remediated d1", v.ChangeFailureRate.Failed, 1)
 	eq(t, "deployments without commits read from the ranges", v.DataQuality.DeploymentsWithoutCommits, 1)
 	eq(t, "deployments read from the histories: the rollback d2 does not count", v.ChangeFailureRate.Deployments, 1)
 	m, err := db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28),
@@ -166,6 +165,12 @@ func TestIndexShipments(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, "n when edge is production too: derived", m.Overall.LeadTime.N, 2)
+	m, err = db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28),
+		Definitions: dora.Definitions{MinSample: 1, RemediationTitlePrefixes: []string{"fix"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "failed when remediations are recognised otherwise: derived", m.Overall.ChangeFailureRate.Failed, 0)
 
 	stored := func() bool {
 		t.Helper()

@@ -1,6 +1,28 @@
 -- local_time(ts) reads the instant ts on the clocks of the report's time zone.
 CREATE OR REPLACE TEMP MACRO local_time(ts) AS timezone(getvariable('tz'), ts);
 
+-- in_window(ts): whether the instant ts falls in the window [since, until).
+CREATE OR REPLACE TEMP MACRO in_window(ts) AS ts >= getvariable('since') AND ts < getvariable('until');
+
+-- period_of(ts): the first local day of the series period (week or month) of the instant ts;
+-- NULL without a series.
+CREATE OR REPLACE TEMP MACRO period_of(ts) AS
+    CASE getvariable('series_interval')
+        WHEN 'week' THEN date_trunc('week', local_time(ts))::DATE
+        WHEN 'month' THEN date_trunc('month', local_time(ts))::DATE
+    END;
+
+-- group_of(service, team, repo, environment): the group key of a record with those attributes,
+-- under the query's grouping.
+CREATE OR REPLACE TEMP MACRO group_of(service, team, repo, environment) AS
+    CASE getvariable('group_by')
+        WHEN 'service' THEN service
+        WHEN 'team' THEN coalesce(team, 'unassigned')
+        WHEN 'repo' THEN coalesce(repo, 'unknown')
+        WHEN 'environment' THEN environment
+        ELSE 'all'
+    END;
+
 -- The calendar of the window [since, until) in the report's time zone: every local day the window
 -- touches, its ISO week (starting Monday) and its series period, and each period's length in days
 -- clipped to the window. A partial first or last week counts as a week (METRICS.md).

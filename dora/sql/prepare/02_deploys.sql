@@ -22,17 +22,8 @@ WITH owner AS (
 SELECT r.id, r.svc AS service, s.team, r.environment, r.repo, r.sha, r.status, r.finished_at,
        r.commits_known, r.unplanned,
        coalesce(r.tier = 'production', false) OR list_contains(getvariable('prod_envs'), r.environment) AS production,
-       r.finished_at >= getvariable('since') AND r.finished_at < getvariable('until') AS in_window,
+       in_window(r.finished_at) AS in_window,
        local_time(r.finished_at)::DATE AS day,
-       CASE getvariable('group_by')
-           WHEN 'service' THEN r.svc
-           WHEN 'team' THEN coalesce(s.team, 'unassigned')
-           WHEN 'repo' THEN coalesce(r.repo, 'unknown')
-           WHEN 'environment' THEN r.environment
-           ELSE 'all'
-       END AS grp,
-       CASE getvariable('series_interval')
-           WHEN 'week' THEN date_trunc('week', local_time(r.finished_at))::DATE
-           WHEN 'month' THEN date_trunc('month', local_time(r.finished_at))::DATE
-       END AS period
+       group_of(r.svc, s.team, r.repo, r.environment) AS grp,
+       period_of(r.finished_at) AS period
 FROM resolved r LEFT JOIN services s ON s.name = r.svc;

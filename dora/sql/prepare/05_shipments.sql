@@ -1,11 +1,11 @@
 -- What the later steps need of the shipped commits, which are many (ten for each deployment):
--- first_shipments for the changes and their lead times, merge_shipments for remediations.
+-- first_shipments for the changes and their lead times, remediations for the failures.
 --
 -- DB.Index stores both tables for the whole history (as index_first_shipments and
--- index_merge_shipments, with the histories of 03_histories.sql and the ranges of
--- 04_shipped.sql); a query whose production environments are the ones they were stored for
--- reads them from there instead of running those three files (analysis.go). They depend on
--- nothing but the records and the production classification.
+-- index_remediations, with the histories of 03_histories.sql and the ranges of 04_shipped.sql);
+-- a query whose production environments and remediation patterns are the ones they were stored
+-- for reads them from there instead of running those three files (analysis.go). They depend on
+-- nothing but the records and those definitions.
 --
 -- The first shipment of each change: a commit shipped to production counts once per service, at
 -- the first successful production deployment of that service (in any production environment)
@@ -60,9 +60,18 @@ FROM recs r
 LEFT JOIN squashed q ON q.service = r.service AND q.repo = r.repo AND q.sha = r.sha
 LEFT JOIN pr_first pf ON pf.repo = q.repo AND pf.number = q.number;
 
--- The merge commits of pull requests each deployment shipped, with the service the commit names
--- (monorepos), for recognising remediations (08_failures.sql).
-CREATE OR REPLACE TEMP TABLE merge_shipments AS
-SELECT DISTINCT s.deployment_id, s.repo, s.sha, pr.number, c.service AS commit_service
-FROM shipped s JOIN pull_requests pr ON pr.repo = s.repo AND pr.merge_sha = s.sha
-LEFT JOIN commits c ON c.repo = s.repo AND c.sha = s.sha;
+-- The remediations: successful production deployments marked unplanned, or shipping the merge
+-- commit of a pull request recognised as a revert or hotfix by its labels or the start of its
+-- title (remediation_labels, remediation_prefixes), unless that commit is marked as another
+-- service's (monorepos: a fix of another service is not this one's remediation).
+CREATE OR REPLACE TEMP TABLE remediations AS
+SELECT id AS deployment_id FROM prod WHERE unplanned
+UNION
+SELECT s.deployment_id
+FROM shipped s
+JOIN pull_requests pr ON pr.repo = s.repo AND pr.merge_sha = s.sha
+JOIN prod p ON p.id = s.deployment_id
+LEFT JOIN commits c ON c.repo = s.repo AND c.sha = s.sha
+WHERE (c.service IS NULL OR c.service = p.service)
+  AND (list_has_any(list_transform(coalesce(pr.labels, []), l -> lower(l)), getvariable('remediation_labels'))
+       OR list_bool_or(list_transform(getvariable('remediation_prefixes'), x -> starts_with(lower(coalesce(pr.title, '')), x))));

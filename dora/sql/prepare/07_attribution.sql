@@ -9,11 +9,7 @@
 -- change fail rate.
 CREATE OR REPLACE TEMP TABLE incs AS
 SELECT i.*, coalesce(i.service, 'unknown') AS svc, s.team,
-       i.started_at >= getvariable('since') AND i.started_at < getvariable('until') AS in_window,
-       CASE getvariable('series_interval')
-           WHEN 'week' THEN date_trunc('week', local_time(i.started_at))::DATE
-           WHEN 'month' THEN date_trunc('month', local_time(i.started_at))::DATE
-       END AS period
+       in_window(i.started_at) AS in_window, period_of(i.started_at) AS period
 FROM incidents i LEFT JOIN services s ON s.name = i.service
 WHERE i.environment IS NULL OR list_contains(getvariable('prod_envs'), i.environment);
 

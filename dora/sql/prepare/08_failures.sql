@@ -2,31 +2,16 @@
 -- required immediate intervention:
 -- 1. an incident is attributed to it;
 -- 2. it was rolled back: the next deployment of its service and environment is a rollback;
--- 3. it was remediated: the next deployment is a remediation, i.e. marked unplanned or shipping
---    the merge commit of a pull request recognised as a revert or hotfix (remediation_patterns)
---    and not marked as another service's commit (monorepos).
+-- 3. it was remediated: the next deployment is a remediation (05_shipments.sql).
 -- A deployment with several reasons or incidents fails once. Service is restored at the latest
 -- resolved_at of its attributed incidents when it has any (open while any is unresolved), else at
 -- the finished_at of the deployment that remediated it.
-CREATE OR REPLACE TEMP TABLE remediation AS
-WITH remedial AS (
-    SELECT DISTINCT m.deployment_id
-    FROM merge_shipments m
-    JOIN pull_requests pr ON pr.repo = m.repo AND pr.number = m.number
-    JOIN prod p ON p.id = m.deployment_id
-    WHERE (m.commit_service IS NULL OR m.commit_service = p.service) -- a monorepo fix of another service is not ours
-      AND (list_has_any(list_transform(coalesce(pr.labels, []), l -> lower(l)), getvariable('remediation_labels'))
-           OR list_bool_or(list_transform(getvariable('remediation_prefixes'), x -> starts_with(lower(coalesce(pr.title, '')), x))))
-)
-SELECT p.id, p.unplanned OR r.deployment_id IS NOT NULL AS remediation
-FROM prod p LEFT JOIN remedial r ON r.deployment_id = p.id;
-
 CREATE OR REPLACE TEMP TABLE failures AS
 WITH reasons AS (
     SELECT p.prev_id AS deployment_id, CASE WHEN p.rollback THEN 'rollback' ELSE 'remediation' END AS reason,
            p.id AS remediated_by, p.finished_at AS remediated_at
-    FROM prod p JOIN remediation r ON r.id = p.id
-    WHERE p.prev_id IS NOT NULL AND (p.rollback OR r.remediation)
+    FROM prod p LEFT JOIN remediations r ON r.deployment_id = p.id
+    WHERE p.prev_id IS NOT NULL AND (p.rollback OR r.deployment_id IS NOT NULL)
     UNION ALL
     SELECT a.deployment_id, 'incident', NULL, NULL FROM attributed a
 ), incident_restore AS (

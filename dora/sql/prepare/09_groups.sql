@@ -2,13 +2,7 @@
 -- deployment it is attributed to) and the set of group keys that appear in the window.
 CREATE OR REPLACE TEMP TABLE incs_grouped AS
 SELECT i.*, a.deployment_id, a.how,
-       CASE getvariable('group_by')
-           WHEN 'service' THEN i.svc
-           WHEN 'team' THEN coalesce(i.team, 'unassigned')
-           WHEN 'repo' THEN coalesce(p.repo, 'unknown')
-           WHEN 'environment' THEN coalesce(p.environment, i.environment, 'unknown')
-           ELSE 'all'
-       END AS grp
+       group_of(i.svc, i.team, p.repo, coalesce(p.environment, i.environment, 'unknown')) AS grp
 FROM incs i
 LEFT JOIN attributed a ON a.incident_id = i.id
 LEFT JOIN prod p ON p.id = a.deployment_id;
