@@ -12,17 +12,17 @@
 -- shipped is a view: its rows (ten for each deployment) cost more to store than to read again
 -- by the step that needs them (05_shipments.sql).
 CREATE OR REPLACE TEMP TABLE graph_needed AS
-SELECT p.id, p.repo, p.sha, p.prev_sha
-FROM prod p
-WHERE NOT p.commits_known AND p.prev_sha IS NOT NULL AND p.repo IS NOT NULL
-  AND EXISTS (SELECT 1 FROM commits c WHERE c.repo = p.repo AND c.sha = p.sha AND c.parents IS NOT NULL)
-  AND EXISTS (SELECT 1 FROM commits c WHERE c.repo = p.repo AND c.sha = p.prev_sha AND c.parents IS NOT NULL);
+SELECT h.id, h.repo, h.sha, h.prev_sha
+FROM histories h
+WHERE NOT h.commits_known AND h.prev_sha IS NOT NULL AND h.repo IS NOT NULL
+  AND EXISTS (SELECT 1 FROM commits c WHERE c.repo = h.repo AND c.sha = h.sha AND c.parents IS NOT NULL)
+  AND EXISTS (SELECT 1 FROM commits c WHERE c.repo = h.repo AND c.sha = h.prev_sha AND c.parents IS NOT NULL);
 
 CREATE OR REPLACE TEMP TABLE graph_shipped (deployment_id VARCHAR, repo VARCHAR, sha VARCHAR);
 
 CREATE OR REPLACE TEMP VIEW shipped AS
 SELECT d.id AS deployment_id, d.repo, unnest(d.commits) AS sha
-FROM deployments d SEMI JOIN prod p ON p.id = d.id
+FROM deployments d SEMI JOIN histories h ON h.id = d.id
 WHERE d.commits_listed
 UNION ALL
 SELECT g.id, g.repo, unnest(r.shas)
@@ -35,6 +35,6 @@ SELECT g.*
 FROM graph_needed g ANTI JOIN commit_ranges r ON r.repo = g.repo AND r.from_sha = g.prev_sha AND r.to_sha = g.sha;
 
 CREATE OR REPLACE TEMP TABLE ranges AS
-SELECT p.id AS deployment_id,
-       p.commits_known OR p.id IN (SELECT id FROM graph_needed) AS known
-FROM prod p;
+SELECT h.id AS deployment_id,
+       h.commits_known OR h.id IN (SELECT id FROM graph_needed) AS known
+FROM histories h;

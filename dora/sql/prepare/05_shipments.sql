@@ -21,15 +21,15 @@
 CREATE OR REPLACE TEMP TABLE first_shipments AS
 WITH firsts AS (
     -- the first deployment of each commit by each service
-    SELECT p.service, s.repo, s.sha, min(p.ord) AS ord
-    FROM shipped s JOIN prod p ON p.id = s.deployment_id
+    SELECT h.service, s.repo, s.sha, min(h.ord) AS ord
+    FROM shipped s JOIN histories h ON h.id = s.deployment_id
     GROUP BY ALL
 ), shipped_commits AS (
     -- each first shipment with the record of its commit, over the whole history
-    SELECT f.service, f.repo, f.sha, f.ord, p.in_window,
+    SELECT f.service, f.repo, f.sha, f.ord, in_window(h.finished_at) AS in_window,
            c.sha IS NOT NULL AS has_record, c.service AS commit_service,
            coalesce(len(c.parents) > 1, false) AS merge_commit, c.authored_at, c.committed_at, c.pull_request
-    FROM firsts f JOIN prod p ON p.ord = f.ord
+    FROM firsts f JOIN histories h ON h.ord = f.ord
     LEFT JOIN commits c ON c.repo = f.repo AND c.sha = f.sha
 ), recs AS (
     SELECT * FROM shipped_commits
@@ -65,13 +65,13 @@ LEFT JOIN pr_first pf ON pf.repo = q.repo AND pf.number = q.number;
 -- title (remediation_labels, remediation_prefixes), unless that commit is marked as another
 -- service's (monorepos: a fix of another service is not this one's remediation).
 CREATE OR REPLACE TEMP TABLE remediations AS
-SELECT id AS deployment_id FROM prod WHERE unplanned
+SELECT id AS deployment_id FROM histories WHERE unplanned
 UNION
 SELECT s.deployment_id
 FROM shipped s
 JOIN pull_requests pr ON pr.repo = s.repo AND pr.merge_sha = s.sha
-JOIN prod p ON p.id = s.deployment_id
+JOIN histories h ON h.id = s.deployment_id
 LEFT JOIN commits c ON c.repo = s.repo AND c.sha = s.sha
-WHERE (c.service IS NULL OR c.service = p.service)
+WHERE (c.service IS NULL OR c.service = h.service)
   AND (list_has_any(list_transform(coalesce(pr.labels, []), l -> lower(l)), getvariable('remediation_labels'))
        OR list_bool_or(list_transform(getvariable('remediation_prefixes'), x -> starts_with(lower(coalesce(pr.title, '')), x))));

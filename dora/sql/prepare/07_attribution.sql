@@ -15,23 +15,23 @@ WHERE i.environment IS NULL OR list_contains(getvariable('prod_envs'), i.environ
 
 CREATE OR REPLACE TEMP TABLE attributed AS
 WITH by_id AS (
-    SELECT i.id AS incident_id, p.id AS deployment_id
-    FROM incs i JOIN prod p ON p.id = i.caused_by
+    SELECT i.id AS incident_id, h.id AS deployment_id
+    FROM incs i JOIN histories h ON h.id = i.caused_by
 ), by_sha AS (
-    SELECT i.id AS incident_id, p.id AS deployment_id
-    FROM incs i JOIN prod p
+    SELECT i.id AS incident_id, h.id AS deployment_id
+    FROM incs i JOIN histories h
         -- equal first seven characters keep this a hash join; the sha then matches in full or as
         -- an abbreviation (an OR alone would compare every incident with every deployment)
-        ON left(p.sha, 7) = left(i.caused_by, 7)
-       AND (p.sha = i.caused_by
-            OR (length(i.caused_by) >= 7 AND regexp_full_match(i.caused_by, '[0-9a-f]+') AND starts_with(p.sha, i.caused_by)))
-       AND (i.service IS NULL OR p.service = i.service)
+        ON left(h.sha, 7) = left(i.caused_by, 7)
+       AND (h.sha = i.caused_by
+            OR (length(i.caused_by) >= 7 AND regexp_full_match(i.caused_by, '[0-9a-f]+') AND starts_with(h.sha, i.caused_by)))
+       AND (i.service IS NULL OR h.service = i.service)
     WHERE i.caused_by IS NOT NULL AND i.id NOT IN (SELECT incident_id FROM by_id)
     QUALIFY row_number() OVER (
         PARTITION BY i.id
-        ORDER BY p.finished_at < i.started_at DESC,
-                 CASE WHEN p.finished_at < i.started_at THEN -epoch(p.finished_at) ELSE epoch(p.finished_at) END,
-                 p.id) = 1
+        ORDER BY h.finished_at < i.started_at DESC,
+                 CASE WHEN h.finished_at < i.started_at THEN -epoch(h.finished_at) ELSE epoch(h.finished_at) END,
+                 h.id) = 1
 ), by_window AS (
     -- the latest deployment before each incident: one ordered pass over the deployments and
     -- incidents of each service (an ASOF join is planned as a nested loop for this shape)
@@ -41,7 +41,7 @@ WITH by_id AS (
                last_value(CASE WHEN kind = 0 THEN id END IGNORE NULLS) OVER w AS deployment_id,
                last_value(CASE WHEN kind = 0 THEN happened_at END IGNORE NULLS) OVER w AS deployed_at
         FROM (
-            SELECT 0 AS kind, service, id, finished_at AS happened_at FROM prod
+            SELECT 0 AS kind, service, id, finished_at AS happened_at FROM histories
             UNION ALL
             SELECT 1, service, id, started_at FROM incs WHERE caused_by IS NULL AND service IS NOT NULL
         )

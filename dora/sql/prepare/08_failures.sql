@@ -8,10 +8,10 @@
 -- the finished_at of the deployment that remediated it.
 CREATE OR REPLACE TEMP TABLE failures AS
 WITH reasons AS (
-    SELECT p.prev_id AS deployment_id, CASE WHEN p.rollback THEN 'rollback' ELSE 'remediation' END AS reason,
-           p.id AS remediated_by, p.finished_at AS remediated_at
-    FROM prod p LEFT JOIN remediations r ON r.deployment_id = p.id
-    WHERE p.prev_id IS NOT NULL AND (p.rollback OR r.deployment_id IS NOT NULL)
+    SELECT h.prev_id AS deployment_id, CASE WHEN h.rollback THEN 'rollback' ELSE 'remediation' END AS reason,
+           h.id AS remediated_by, h.finished_at AS remediated_at
+    FROM histories h LEFT JOIN remediations r ON r.deployment_id = h.id
+    WHERE h.prev_id IS NOT NULL AND (h.rollback OR r.deployment_id IS NOT NULL)
     UNION ALL
     SELECT a.deployment_id, 'incident', NULL, NULL FROM attributed a
 ), incident_restore AS (
@@ -26,8 +26,8 @@ WITH reasons AS (
 ), restored AS (
     SELECT g.deployment_id, g.reasons, coalesce(ir.incidents, []) AS incidents, g.remediated_by,
            CASE WHEN ir.deployment_id IS NOT NULL THEN ir.restored_at ELSE g.remediated_at END AS restored_at,
-           p.finished_at
-    FROM grouped g JOIN prod p ON p.id = g.deployment_id
+           h.finished_at
+    FROM grouped g JOIN histories h ON h.id = g.deployment_id
     LEFT JOIN incident_restore ir ON ir.deployment_id = g.deployment_id
 )
 -- Recovery is clamped at 0 and NULL while open (a CASE, since greatest() would turn NULL into 0).
