@@ -1,12 +1,13 @@
 -- Data quality, over the records of the window (deployments by finished_at, incidents by
 -- started_at): what the metrics could not see or had to correct.
 --
--- Each kind of record is counted by group and period first; the grouping sets then add up a few
--- rows for each, where summing over millions of changes once for each set took seconds.
+-- Each kind of record is counted by group and period first, over the records that count (most do
+-- not); the grouping sets then add up a few rows for each, where summing over millions of
+-- records once for each set took seconds.
 WITH facts AS (
-    SELECT p.grp, p.period, count(*) FILTER (NOT r.known) AS without_commits, 0 AS negative, 0 AS unattributed,
+    SELECT p.grp, p.period, count(*) AS without_commits, 0 AS negative, 0 AS unattributed,
            0 AS unresolved, 0 AS failed_attempts, 0 AS non_production, 0 AS no_record, 0 AS no_pr, 0 AS broken
-    FROM prod p JOIN ranges r ON r.deployment_id = p.id WHERE p.in_window
+    FROM prod p JOIN ranges r ON r.deployment_id = p.id WHERE p.in_window AND NOT r.known
     GROUP BY p.grp, p.period
     UNION ALL
     SELECT grp, period, 0, count(*) FILTER (has_record AND NOT merge_commit AND negative), 0, 0, 0, 0,
@@ -21,7 +22,7 @@ WITH facts AS (
     UNION ALL
     SELECT grp, period, 0, 0, 0, 0, count(*) FILTER (production AND status IN ('failure', 'cancelled')),
            count(*) FILTER (NOT production), 0, 0, 0
-    FROM deploys WHERE in_window
+    FROM deploys WHERE in_window AND NOT (production AND status = 'success')
     GROUP BY grp, period
 )
 SELECT GROUPING(grp, period) AS scope, grp, period,
