@@ -48,28 +48,30 @@ var (
 // dedupe keeps, among the rows of t whose identity was written in this transaction, only the last
 // one written. Rows appended in a transaction have larger row ids than the stored ones and grow
 // in the order they were appended, so the largest row id of an identity is the last written.
-// Most writes replace nothing, and finding that out by hash costs a fraction of the ordered
-// pass that picks the last of each identity: the pass runs only when some identity repeats.
+// Most writes replace nothing, and finding that out costs a fraction of the ordered pass that
+// picks the last of each identity: the pass runs only when some identity may repeat. Identities
+// are compared by their hash first, half the cost of comparing them (a repository and a sha):
+// equal identities always have equal hashes, and two that merely share one only cost the pass.
 func (w *Writer) dedupeTable(t *table) error {
 	keys := strings.Join(t.key, ", ")
 	written := "written_" + t.name
 	first := w.firstRow[t]
-	err := w.exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s, count(*) AS n FROM %s WHERE rowid >= %d GROUP BY ALL",
+	err := w.exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT hash(%s) AS h, count(*) AS n FROM %s WHERE rowid >= %d GROUP BY h",
 		written, keys, t.name, first))
 	if err != nil {
 		return err
 	}
 	defer w.exec("DROP TABLE " + written)
 	repeats, err := w.queryInt(fmt.Sprintf(`SELECT (EXISTS (SELECT 1 FROM %s WHERE n > 1)
-		OR EXISTS (SELECT 1 FROM %s SEMI JOIN %s USING (%s) WHERE rowid < %d))::BIGINT`, written, t.name, written, keys, first))
+		OR EXISTS (SELECT 1 FROM %s WHERE rowid < %d AND hash(%s) IN (SELECT h FROM %s)))::BIGINT`, written, t.name, first, keys, written))
 	if err != nil || repeats == 0 {
 		return err
 	}
 	return w.exec(fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (
 		SELECT rowid FROM (
 			SELECT rowid, max(rowid) OVER (PARTITION BY %s) AS last
-			FROM %s SEMI JOIN %s USING (%s))
-		WHERE rowid <> last)`, t.name, keys, t.name, written, keys))
+			FROM %s WHERE hash(%s) IN (SELECT h FROM %s))
+		WHERE rowid <> last)`, t.name, keys, t.name, keys, written))
 }
 
 // checkEvery is how many appended rows pass between checks for a cancelled context.
