@@ -1,9 +1,17 @@
 -- Deployment frequency: the successful production deployments that finished in the window and the
 -- distinct calendar days (report time zone) they fell on. per_day = deployments / window length
 -- in days and per_week = per_day * 7 are derived from these counts in Go.
+--
+-- The deployments of each group, period and day are counted first: the grouping sets then read a
+-- row for each day a group deployed, rather than one for each deployment.
+WITH days AS (
+    SELECT grp, period, day, count(*) AS deployments
+    FROM prod
+    WHERE in_window
+    GROUP BY grp, period, day
+)
 SELECT GROUPING(grp, period) AS scope, grp, period,
-       count(*) AS deployments,
+       sum(deployments)::BIGINT AS deployments,
        count(DISTINCT day) AS deploy_days
-FROM prod
-WHERE in_window
+FROM days
 GROUP BY GROUPING SETS ((), (grp), (grp, period));
