@@ -12,7 +12,7 @@ WITH facts AS (
     UNION ALL
     SELECT grp, period, 0, count(*) FILTER (has_record AND NOT merge_commit AND negative), 0, 0, 0, 0,
            count(*) FILTER (NOT has_record), count(*) FILTER (has_record AND NOT merge_commit AND pr_number IS NULL), 0
-    FROM changes WHERE in_window
+    FROM changes WHERE in_window AND (NOT has_record OR (NOT merge_commit AND (negative OR pr_number IS NULL)))
     GROUP BY grp, period
     UNION ALL
     SELECT grp, period, 0, 0, count(*) FILTER (deployment_id IS NULL), count(*) FILTER (resolved_at IS NULL), 0, 0, 0, 0,

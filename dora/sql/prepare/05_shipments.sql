@@ -26,7 +26,7 @@ WITH firsts AS (
     GROUP BY ALL
 ), shipped_commits AS (
     -- each first shipment with the record of its commit, over the whole history
-    SELECT f.service, f.repo, f.sha, f.ord, in_window(h.finished_at) AS in_window,
+    SELECT f.service, f.repo, f.sha, f.ord, h.finished_at AS deployed_at, in_window(h.finished_at) AS in_window,
            c.sha IS NOT NULL AS has_record, c.service AS commit_service,
            coalesce(len(c.parents) > 1, false) AS merge_commit, c.authored_at, c.committed_at, c.pull_request
     FROM firsts f JOIN histories h ON h.ord = f.ord
@@ -53,7 +53,7 @@ WITH firsts AS (
     FROM commits c SEMI JOIN squashed q ON q.repo = c.repo AND q.number = c.pull_request AND q.first_commit_at IS NULL
     GROUP BY ALL
 )
-SELECT r.ord, r.service, r.repo, r.sha, r.has_record, r.merge_commit, r.authored_at, r.committed_at,
+SELECT r.ord, r.deployed_at, r.service, r.repo, r.sha, r.has_record, r.merge_commit, r.authored_at, r.committed_at,
        coalesce(r.pull_request, q.number) AS pr_number,
        CASE WHEN q.sha IS NOT NULL THEN coalesce(q.first_commit_at, pf.first_commit_at) END AS squash_started_at
 FROM recs r

@@ -6,9 +6,11 @@
 -- request's first commit. Negative lead times are clamped to 0 and counted.
 --
 -- A view: each reader projects the few columns it needs, which costs less than storing them all.
+-- Everything but the group and period is the first shipment's own, so that a filter on it (data
+-- quality counts only a few changes) applies before the join.
 CREATE OR REPLACE TEMP VIEW changes AS
 WITH started AS (
-    SELECT f.repo, f.sha, f.service, p.id AS deployment_id, p.finished_at AS deployed_at, p.grp, p.period,
+    SELECT f.repo, f.sha, f.service, p.id AS deployment_id, f.deployed_at, p.grp, p.period,
            f.has_record, f.merge_commit, f.pr_number,
            coalesce(f.squash_started_at,
                     CASE WHEN getvariable('lead_time_start') = 'committed' THEN coalesce(f.committed_at, f.authored_at)
