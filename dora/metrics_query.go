@@ -47,21 +47,21 @@ var metricReaders = []struct {
 	}},
 	{"lead_time.sql", func(v *Values) []any {
 		l := &v.LeadTime
-		return []any{orZero(&l.N), &l.Median, &l.P75, &l.P90, &l.Mean}
+		return []any{orZero(&l.N), orNil(&l.Median), orNil(&l.P75), orNil(&l.P90), orNil(&l.Mean)}
 	}},
 	{"change_failure_rate.sql", func(v *Values) []any {
 		return []any{orZero(&v.ChangeFailureRate.Deployments), orZero(&v.ChangeFailureRate.Failed)}
 	}},
 	{"recovery_time.sql", func(v *Values) []any {
 		r := &v.RecoveryTime
-		return []any{orZero(&r.N), orZero(&r.Open), &r.Median, &r.P75, &r.P90}
+		return []any{orZero(&r.N), orZero(&r.Open), orNil(&r.Median), orNil(&r.P75), orNil(&r.P90)}
 	}},
 	{"rework_rate.sql", func(v *Values) []any {
 		return []any{orZero(&v.ReworkRate.Deployments), orZero(&v.ReworkRate.Rework)}
 	}},
 	{"time_to_restore.sql", func(v *Values) []any {
 		t := &v.TimeToRestore
-		return []any{orZero(&t.N), orZero(&t.Open), &t.Median, &t.P75, &t.P90}
+		return []any{orZero(&t.N), orZero(&t.Open), orNil(&t.Median), orNil(&t.P75), orNil(&t.P90)}
 	}},
 	{"data_quality.sql", func(v *Values) []any {
 		d := &v.DataQuality
@@ -223,10 +223,44 @@ type zeroIfNull[T any] struct{ to *T }
 func orZero[T any](to *T) zeroIfNull[T] { return zeroIfNull[T]{to} }
 
 func (z zeroIfNull[T]) Scan(src any) error {
+	// The driver's BIGINT and DOUBLE are most values, and database/sql converts by reflection.
+	switch to := any(z.to).(type) {
+	case *int:
+		if v, ok := src.(int64); ok {
+			*to = int(v)
+			return nil
+		}
+	case *float64:
+		if v, ok := src.(float64); ok {
+			*to = v
+			return nil
+		}
+	}
 	var n sql.Null[T]
 	if err := n.Scan(src); err != nil {
 		return err
 	}
 	*z.to = n.V
+	return nil
+}
+
+// nilIfNull scans a nullable DOUBLE into a new float64, or nil for NULL.
+type nilIfNull struct{ to **float64 }
+
+func orNil(to **float64) nilIfNull { return nilIfNull{to} }
+
+func (n nilIfNull) Scan(src any) error {
+	if v, ok := src.(float64); ok {
+		*n.to = &v
+		return nil
+	}
+	var f sql.NullFloat64
+	if err := f.Scan(src); err != nil {
+		return err
+	}
+	*n.to = nil
+	if f.Valid {
+		*n.to = &f.Float64
+	}
 	return nil
 }
