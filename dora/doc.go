@@ -38,8 +38,8 @@
 // file per metric (sql/metrics) and discard them. Changing a definition never needs a
 // re-import. What Index keeps is the exception, so that queries need not derive it from millions
 // of records: what deployments without a commit list shipped (from the commit graph), and, for
-// one production classification, the deployment histories and what every deployment shipped
-// that later steps need (the first deployment of every change, the merge commits of pull
-// requests). Writes forget what they may change, and queries derive whatever is not held, so the
+// one production classification and one recognition of remediations, the deployment histories
+// and what every deployment shipped that later steps need (the first deployment of every change,
+// the remediations). Writes forget what they may change, and queries derive whatever is not held, so the
 // numbers never depend on it.
 package dora

@@ -15,19 +15,19 @@ type Indexed struct {
 
 // Index stores what queries would otherwise derive from millions of records each time, under
 // the definitions d (which decide what is production, and so which deployments count and which
-// follows which):
+// follows which, and which pull requests are remediations):
 //   - the commit ranges: what each successful production deployment without a list of its
 //     commits shipped after the one before it, from the commit graph;
-//   - the histories of the production deployments (their order, rollbacks) and the shipments:
-//     which deployments' shipped commits are known, the first deployment of every change by
-//     each service with the start of its lead time, and the deployments that shipped the merge
-//     commit of each pull request.
+//   - the histories of the production deployments (their order, rollbacks, and what queries
+//     need of each record) and the shipments: which deployments' shipped commits are known, the
+//     first deployment of every change by each service with the start of its lead time, and
+//     the remediations.
 //
 // Queries stay exact without it. A range that is not stored, because a write of the
 // repository's commits forgot it or because other definitions pair other deployments, is
-// computed on the fly; the shipments are read only by queries whose production environments are
-// the ones they were stored for, and any write of deployments, commits, pull requests or
-// services forgets them. Indexing again with nothing written since costs one query. import,
+// computed on the fly; the histories and shipments are read only by queries whose production
+// environments and remediation patterns are the ones they were stored for, and any write of
+// deployments, commits, pull requests or services forgets them. Indexing again with nothing written since costs one query. import,
 // collect and demo call Index after writing, with the definitions of the configuration.
 func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
 	db.writing.Lock()
