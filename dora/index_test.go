@@ -12,7 +12,7 @@ import (
 	"github.com/dorareport/dorareport/dora/doratest"
 )
 
-// TestIndexCommitRanges pins that Index derives the change facts from the ranges it stored, that
+// TestIndexCommitRanges pins that Index derives the shipments from the ranges it stored, that
 // a write of a repository's commits forgets that repository's ranges (and only those), and that
 // the numbers are the same with and without the index.
 func TestIndexCommitRanges(t *testing.T) {
@@ -120,9 +120,9 @@ func leadTimeOf(t *testing.T, db *dora.DB) dora.LeadTime {
 	return overallOf(t, db).LeadTime
 }
 
-// TestIndexShipments pins that queries read the shipments Index stored when their production
-// environments are the ones stored, derive them otherwise, and that every write of what they
-// are derived from (and only that) forgets them.
+// TestIndexShipments pins that queries read the histories and shipments Index stored when their
+// production environments and remediation patterns are the ones stored, derive them otherwise,
+// and that every write of what they are derived from (and only that) forgets them.
 func TestIndexShipments(t *testing.T) {
 	ctx := context.Background()
 	w := mergedBranch(t)
