@@ -34,7 +34,7 @@ CREATE TABLE index_ranges (
 
 CREATE TABLE index_first_shipments (
     ord               BIGINT NOT NULL,  -- the deployment's place among the successful production deployments
-    deployed_at       TIMESTAMPTZ NOT NULL,
+    deployed_at       TIMESTAMPTZ NOT NULL, -- when that deployment finished
     service           VARCHAR NOT NULL,
     repo              VARCHAR,
     sha               VARCHAR NOT NULL,

@@ -4,7 +4,7 @@
 -- An environment is production when its name matches production_environments (classified by
 -- the caller into the list prod_envs) or when the source marked it with the production tier.
 --
--- A view: its readers (03_prod.sql, data quality, the group keys) each take a part of it, and
+-- A view: its readers (03_histories.sql, data quality, the group keys) each take a part of it, and
 -- storing two million wide rows cost more than reading them again.
 CREATE OR REPLACE TEMP VIEW deploys AS
 WITH owner AS (
