@@ -561,6 +561,26 @@ func TestChangeFailureRate(t *testing.T) {
 		m := w.metrics(dora.Query{Definitions: dora.Definitions{IncidentWindow: 72 * time.Hour}})
 		eq(t, "failed with 72h window", m.Overall.ChangeFailureRate.Failed, 1)
 	})
+	t.Run("incident_after_the_window_fails_the_windows_last_deployment", func(t *testing.T) {
+		w := newWorld(t)
+		w.deploy("d1", "A", at(27, 22))
+		w.incident("i1", at(28, 2), at(28, 3), "") // after until, 4h after d1
+		v := w.overall()
+		eq(t, "failed", v.ChangeFailureRate.Failed, 1)
+		eq(t, "time to restore n: the incident is not the window's", v.TimeToRestore.N, 0)
+		eqf(t, "recovery median", v.RecoveryTime.Median, 5*hourS)
+	})
+	t.Run("incident_early_in_the_window_blames_a_deployment_before_it", func(t *testing.T) {
+		w := newWorld(t)
+		w.deploy("d0", "A", at(-1, 20))
+		w.deploy("d1", "B", at(3, 0))
+		w.incident("i1", at(0, 2), at(0, 3), "") // 6h after d0, which is not the window's
+		m := w.metrics(dora.Query{By: dora.ByRepo})
+		eq(t, "unattributed", m.Overall.DataQuality.UnattributedIncidents, 0)
+		eq(t, "failed: d0 is not the window's", m.Overall.ChangeFailureRate.Failed, 0)
+		eq(t, "the incident's group is d0's repo", m.Groups[0].Key, "acme/api")
+		eq(t, "time to restore n of acme/api", m.Groups[0].TimeToRestore.N, 1)
+	})
 	t.Run("a_deployment_with_several_incidents_fails_once", func(t *testing.T) {
 		w := newWorld(t)
 		w.deploy("d1", "A", at(0, 1))
