@@ -34,7 +34,10 @@ WITH by_id AS (
                  h.id) = 1
 ), by_window AS (
     -- the latest deployment before each incident: one ordered pass over the deployments and
-    -- incidents of each service (an ASOF join is planned as a nested loop for this shape)
+    -- incidents of each service (an ASOF join is planned as a nested loop for this shape).
+    -- Only incidents from the window's start to incident_window after its end can be the
+    -- window's or fail its deployments, and only deployments from incident_window before its
+    -- start can be blamed for those: a week's report need not order years of history.
     SELECT incident_id, deployment_id
     FROM (
         SELECT kind, id AS incident_id, happened_at,
@@ -42,8 +45,13 @@ WITH by_id AS (
                last_value(CASE WHEN kind = 0 THEN happened_at END IGNORE NULLS) OVER w AS deployed_at
         FROM (
             SELECT 0 AS kind, service, id, finished_at AS happened_at FROM histories
+            WHERE finished_at >= getvariable('since') - to_seconds(getvariable('incident_window_seconds'))
+              AND finished_at < getvariable('until') + to_seconds(getvariable('incident_window_seconds'))
             UNION ALL
-            SELECT 1, service, id, started_at FROM incs WHERE caused_by IS NULL AND service IS NOT NULL
+            SELECT 1, service, id, started_at FROM incs
+            WHERE caused_by IS NULL AND service IS NOT NULL
+              AND started_at >= getvariable('since')
+              AND started_at <= getvariable('until') + to_seconds(getvariable('incident_window_seconds'))
         )
         WINDOW w AS (PARTITION BY service ORDER BY happened_at, kind DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     )
