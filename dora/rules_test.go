@@ -621,6 +621,15 @@ func TestRecoveryTime(t *testing.T) {
 		eq(t, "n", v.N, 1)
 		eqf(t, "median", v.Median, 0.5*hourS)
 	})
+	t.Run("rolled_back_after_the_window_still_fails_in_it", func(t *testing.T) {
+		w := newWorld(t)
+		w.deploy("d1", "A", at(27, 20))
+		w.deploy("d2", "B", at(27, 22))
+		w.deploy("d3", "A", at(28, 1)) // after until
+		v := w.overall()
+		eq(t, "failed", v.ChangeFailureRate.Failed, 1)
+		eqf(t, "recovery median", v.RecoveryTime.Median, 3*hourS)
+	})
 	t.Run("incident_resolution_wins_over_the_remediation", func(t *testing.T) {
 		w := newWorld(t)
 		w.deploy("d1", "A", at(0, 1))

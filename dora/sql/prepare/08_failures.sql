@@ -6,12 +6,16 @@
 -- A deployment with several reasons or incidents fails once. Service is restored at the latest
 -- resolved_at of its attributed incidents when it has any (open while any is unresolved), else at
 -- the finished_at of the deployment that remediated it.
+--
+-- Only the failures of the window's deployments are read, so only rollbacks and remediations
+-- from the window's start on are looked at (one may come after its end).
 CREATE OR REPLACE TEMP TABLE failures AS
 WITH reasons AS (
     SELECT h.prev_id AS deployment_id, CASE WHEN h.rollback THEN 'rollback' ELSE 'remediation' END AS reason,
            h.id AS remediated_by, h.finished_at AS remediated_at
     FROM histories h LEFT JOIN remediations r ON r.deployment_id = h.id
     WHERE h.prev_id IS NOT NULL AND (h.rollback OR r.deployment_id IS NOT NULL)
+      AND h.finished_at >= getvariable('since')
     UNION ALL
     SELECT a.deployment_id, 'incident', NULL, NULL FROM attributed a
 ), incident_restore AS (
