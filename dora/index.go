@@ -27,8 +27,9 @@ type Indexed struct {
 // repository's commits forgot it or because other definitions pair other deployments, is
 // computed on the fly; the histories and shipments are read only by queries whose production
 // environments and remediation patterns are the ones they were stored for, and any write of
-// deployments, commits, pull requests or services forgets them. Indexing again with nothing written since costs one query. import,
-// collect and demo call Index after writing, with the definitions of the configuration.
+// deployments, commits, pull requests or services forgets them. Indexing again with nothing
+// written since costs one query. import, collect and demo call Index after writing, with the
+// definitions of the configuration.
 func (db *DB) Index(ctx context.Context, d Definitions) (Indexed, error) {
 	db.writing.Lock()
 	defer db.writing.Unlock()
