@@ -1,6 +1,6 @@
 -- The production incidents that started in the window, oldest first, with the deployment each
 -- was attributed to (prepare/07_attribution.sql).
-SELECT id, svc, title, severity, url, started_at, resolved_at, deployment_id, how
-FROM incs_grouped
-WHERE in_window
-ORDER BY started_at, id;
+SELECT g.id, g.svc, i.title, i.severity, i.url, g.started_at, g.resolved_at, g.deployment_id, g.how
+FROM incs_grouped g JOIN incidents i ON i.id = g.id
+WHERE g.in_window
+ORDER BY g.started_at, g.id;

@@ -7,8 +7,12 @@
 --    before the incident started and no more than incident_window before it.
 -- Incidents that match nothing are unattributed: they count for time to restore, never for the
 -- change fail rate.
+--
+-- incs keeps what the metrics need of an incident; its title, severity and link are read from
+-- the record by the one detail that shows them (copying them took most of this step).
 CREATE OR REPLACE TEMP TABLE incs AS
-SELECT i.*, coalesce(i.service, 'unknown') AS svc, s.team,
+SELECT i.id, i.service, i.environment, i.started_at, i.resolved_at, i.caused_by,
+       coalesce(i.service, 'unknown') AS svc, s.team,
        in_window(i.started_at) AS in_window, period_of(i.started_at) AS period
 FROM incidents i LEFT JOIN services s ON s.name = i.service
 WHERE i.environment IS NULL OR list_contains(getvariable('prod_envs'), i.environment);
