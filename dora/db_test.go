@@ -226,48 +226,86 @@ func TestOutOfMemorySaysHowToRaiseTheLimit(t *testing.T) {
 	}
 }
 
-// Migrating a warehouse of schema version 2 to 3 marks the deployments whose commits were listed
-// and keeps every number.
-func TestMigrationToVersion3KeepsTheNumbers(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v2.duckdb")
-	db := demoWarehouse(t, path)
-	q := dora.Query{Since: demoEnd.AddDate(0, -3, 0), Until: demoEnd, By: dora.ByService, Interval: dora.Week}
-	before, err := db.Metrics(ctx, q)
+// Migrating a warehouse of schema version 3 whose index is filled empties the index, which the
+// next Index fills again, and keeps every number.
+func TestMigrationFromVersion3ForgetsItsIndex(t *testing.T) {
+	v3, err := os.ReadFile("sql/migrations/0003_index.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Take the file back to version 2: what version 3 added is gone.
-	_, err = db.SQL().ExecContext(ctx, `ALTER TABLE deployments DROP COLUMN commits_listed;
+	tables := string(v3)[strings.Index(string(v3), "CREATE TABLE index_histories"):]
+	// Back to version 3, with an index of that version's tables in it.
+	db, before := migratedFrom(t, `DROP TABLE index_histories; DROP TABLE index_ranges; DROP TABLE index_first_shipments;
+		DROP TABLE index_remediations; DROP TABLE index_key;`+tables+`
+		INSERT INTO index_histories VALUES ('d1', 1, NULL, NULL, 1, false);
+		INSERT INTO index_ranges VALUES ('d1', true);
+		INSERT INTO index_first_shipments VALUES (1, 'api', 'acme/api', 'a1', true, false, NULL, NULL, NULL, NULL);
+		INSERT INTO index_merge_shipments VALUES ('d1', 'acme/api', 'a1', 1, NULL);
+		INSERT INTO index_key VALUES (['production']);
+		UPDATE dorareport_meta SET value = '3' WHERE key = 'schema_version'`)
+	eq(t, "rows of the index left after the migration", count(t, db, `SELECT (SELECT count(*) FROM index_histories)
+		+ (SELECT count(*) FROM index_ranges) + (SELECT count(*) FROM index_first_shipments) + (SELECT count(*) FROM index_key)`), 0)
+	sameMetricsIndexed(t, db, before)
+}
+
+// Migrating a warehouse of schema version 2 through versions 3 and 4 marks the deployments whose
+// commits were listed, makes the index anew, and keeps every number, whether the query derives
+// them or reads the index again.
+func TestMigrationFromVersion2KeepsTheNumbers(t *testing.T) {
+	// Back to version 2: what versions 3 and 4 added is gone.
+	db, before := migratedFrom(t, `ALTER TABLE deployments DROP COLUMN commits_listed;
 		DROP TABLE index_histories; DROP TABLE index_ranges; DROP TABLE index_first_shipments;
 		DROP TABLE index_remediations; DROP TABLE index_key;
 		UPDATE dorareport_meta SET value = '2' WHERE key = 'schema_version'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-
-	db, err = dora.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var listed, mismatched int
-	err = db.SQL().QueryRowContext(ctx, `SELECT count(*) FILTER (commits_listed),
-		count(*) FILTER (commits_listed IS DISTINCT FROM (commits IS NOT NULL)) FROM deployments`).Scan(&listed, &mismatched)
-	if err != nil {
-		t.Fatal(err)
-	}
+	listed := count(t, db, `SELECT count(*) FILTER (commits_listed) FROM deployments`)
+	mismatched := count(t, db, `SELECT count(*) FILTER (commits_listed IS DISTINCT FROM (commits IS NOT NULL)) FROM deployments`)
 	if listed == 0 || mismatched != 0 {
 		t.Errorf("after the migration %d deployments are marked listed and %d wrongly, want many and none", listed, mismatched)
 	}
-	after, err := db.Metrics(ctx, q)
+	eq(t, "metrics derived after the migration", metricsJSON(t, db), before)
+	sameMetricsIndexed(t, db, before)
+}
+
+// migrationQuery is the query whose metrics a migration must keep.
+var migrationQuery = dora.Query{Since: demoEnd.AddDate(0, -3, 0), Until: demoEnd, By: dora.ByService, Interval: dora.Week}
+
+// migratedFrom builds the demo warehouse, takes its metrics, takes it back to an older version with
+// downgrade and opens it again, which migrates it.
+func migratedFrom(t *testing.T, downgrade string) (*dora.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	db := demoWarehouse(t, path)
+	before := metricsJSON(t, db)
+	if _, err := db.SQL().ExecContext(context.Background(), downgrade); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err := dora.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := json.Marshal(before)
-	a, _ := json.Marshal(after)
-	if string(a) != string(b) {
-		t.Errorf("metrics changed by the migration:\nbefore: %s\nafter:  %s", b, a)
+	t.Cleanup(func() { db.Close() })
+	return db, before
+}
+
+// sameMetricsIndexed indexes db again and checks that its metrics are still before.
+func sameMetricsIndexed(t *testing.T, db *dora.DB, before string) {
+	t.Helper()
+	if n, err := db.Index(context.Background(), dora.Definitions{}); err != nil || n.Changes == 0 {
+		t.Fatalf("indexing the migrated file: %d changes, %v", n.Changes, err)
 	}
+	eq(t, "metrics indexed again after the migration", metricsJSON(t, db), before)
+}
+
+func metricsJSON(t *testing.T, db *dora.DB) string {
+	t.Helper()
+	m, err := db.Metrics(context.Background(), migrationQuery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

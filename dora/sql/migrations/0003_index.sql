@@ -5,26 +5,18 @@ UPDATE deployments SET commits_listed = commits IS NOT NULL;
 
 -- The deployment histories and what queries need of the shipped commits (prepare/03_histories.sql,
 -- 04_shipped.sql and 05_shipments.sql over the whole history), kept so that queries need not
--- derive them from millions of deployments, shipped commits and the commit graph. DB.Index fills
--- these tables for one production classification and one recognition of remediations, recorded
--- in index_key; any write of the records they are derived from (deployments, commits, pull
--- requests, services) empties them all. A query reads them only when its definitions are the
--- recorded ones, and derives them itself otherwise.
+-- derive them from millions of shipped commits and the commit graph. DB.Index fills these tables
+-- for one production classification, recorded in index_key; any write of the records they are
+-- derived from (deployments, commits, pull requests, services) empties them all. A query reads
+-- them only when its production environments are the recorded ones, and derives them itself
+-- otherwise.
 CREATE TABLE index_histories (
-    id            VARCHAR NOT NULL,     -- a successful production deployment (prepare/03_histories.sql)
-    service       VARCHAR NOT NULL,
-    team          VARCHAR,
-    environment   VARCHAR NOT NULL,
-    repo          VARCHAR,
-    sha           VARCHAR NOT NULL,
-    finished_at   TIMESTAMPTZ NOT NULL,
-    commits_known BOOLEAN NOT NULL,
-    unplanned     BOOLEAN NOT NULL,
-    seq           BIGINT NOT NULL,
-    prev_id       VARCHAR,
-    prev_sha      VARCHAR,
-    ord           BIGINT NOT NULL,
-    rollback      BOOLEAN NOT NULL
+    id       VARCHAR NOT NULL,          -- a successful production deployment (prepare/03_histories.sql)
+    seq      BIGINT NOT NULL,
+    prev_id  VARCHAR,
+    prev_sha VARCHAR,
+    ord      BIGINT NOT NULL,
+    rollback BOOLEAN NOT NULL
 );
 
 CREATE TABLE index_ranges (
@@ -34,7 +26,6 @@ CREATE TABLE index_ranges (
 
 CREATE TABLE index_first_shipments (
     ord               BIGINT NOT NULL,  -- the deployment's place among the successful production deployments
-    deployed_at       TIMESTAMPTZ NOT NULL, -- when that deployment finished
     service           VARCHAR NOT NULL,
     repo              VARCHAR,
     sha               VARCHAR NOT NULL,
@@ -46,12 +37,14 @@ CREATE TABLE index_first_shipments (
     squash_started_at TIMESTAMPTZ       -- a squash or rebase merge: its pull request's first commit
 );
 
-CREATE TABLE index_remediations (
-    deployment_id VARCHAR NOT NULL      -- a remediation (prepare/05_shipments.sql)
+CREATE TABLE index_merge_shipments (
+    deployment_id  VARCHAR NOT NULL,
+    repo           VARCHAR,
+    sha            VARCHAR NOT NULL,   -- the merge commit of pull request number, shipped by deployment_id
+    number         BIGINT NOT NULL,
+    commit_service VARCHAR
 );
 
-CREATE TABLE index_key (               -- each list sorted
-    production_environments VARCHAR[] NOT NULL,
-    remediation_labels      VARCHAR[] NOT NULL,
-    remediation_prefixes    VARCHAR[] NOT NULL
+CREATE TABLE index_key (
+    production_environments VARCHAR[] NOT NULL  -- sorted
 );
