@@ -85,7 +85,8 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	case version > SchemaVersion:
 		err = newerSchema(version)
 	case version < SchemaVersion:
-		err = fmt.Errorf("%w: it is at version %d, this build reads version %d; open it for writing once to migrate it", ErrOlderSchema, version, SchemaVersion)
+		// How to migrate it is the caller's to say: Open, or a command of its own that opens it.
+		err = fmt.Errorf("%w: it is at version %d, this build reads version %d", ErrOlderSchema, version, SchemaVersion)
 	}
 	if err != nil {
 		db.Close()
