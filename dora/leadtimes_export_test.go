@@ -7,7 +7,7 @@ import "context"
 func (db *DB) SaveLeadTimes(ctx context.Context, q Query, name string) error {
 	return db.analyse(ctx, q, func(a *analysis) error {
 		_, err := a.conn.ExecContext(ctx, `CREATE OR REPLACE TABLE `+name+` AS
-			SELECT grp, period, lead_seconds FROM changes WHERE in_window AND has_record AND NOT merge_commit`)
+			SELECT grp, period, lead_seconds FROM changes WHERE has_record AND NOT merge_commit`)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,5 @@
 -- Successful production deployments per calendar day of the window (report time zone).
 SELECT strftime(day, '%Y-%m-%d'), count(*)
 FROM prod
-WHERE in_window
 GROUP BY day
 ORDER BY day;

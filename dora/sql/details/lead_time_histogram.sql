@@ -2,5 +2,5 @@
 -- at or above bound i-1 (the bounds are set by the caller in histogram_bounds).
 SELECT len(list_filter(getvariable('histogram_bounds'), b -> b <= lead_seconds)) AS bucket, count(*) AS n
 FROM changes
-WHERE in_window AND has_record AND NOT merge_commit
+WHERE has_record AND NOT merge_commit
 GROUP BY bucket;

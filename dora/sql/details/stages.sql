@@ -4,7 +4,7 @@
 WITH deployed AS (
     SELECT c.repo, c.pr_number AS number, min(c.deployed_at) AS deployed_at, min(c.started_at) AS first_change_at
     FROM changes c
-    WHERE c.in_window AND c.has_record AND NOT c.merge_commit AND c.pr_number IS NOT NULL
+    WHERE c.has_record AND NOT c.merge_commit AND c.pr_number IS NOT NULL
     GROUP BY ALL
 ), stages AS (
     SELECT epoch(pr.created_at) - epoch(coalesce(pr.first_commit_at, d.first_change_at)) AS coding,

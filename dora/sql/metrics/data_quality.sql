@@ -7,12 +7,12 @@
 WITH facts AS (
     SELECT p.grp, p.period, count(*) AS without_commits, 0 AS negative, 0 AS unattributed,
            0 AS unresolved, 0 AS failed_attempts, 0 AS non_production, 0 AS no_record, 0 AS no_pr, 0 AS broken
-    FROM prod p JOIN ranges r ON r.deployment_id = p.id WHERE p.in_window AND NOT r.known
+    FROM prod p JOIN ranges r ON r.deployment_id = p.id WHERE NOT r.known
     GROUP BY p.grp, p.period
     UNION ALL
     SELECT grp, period, 0, count(*) FILTER (has_record AND NOT merge_commit AND negative), 0, 0, 0, 0,
            count(*) FILTER (NOT has_record), count(*) FILTER (has_record AND NOT merge_commit AND pr_number IS NULL), 0
-    FROM changes WHERE in_window AND (NOT has_record OR (NOT merge_commit AND (negative OR pr_number IS NULL)))
+    FROM changes WHERE (NOT has_record OR (NOT merge_commit AND (negative OR pr_number IS NULL)))
     GROUP BY grp, period
     UNION ALL
     SELECT grp, period, 0, 0, count(*) FILTER (deployment_id IS NULL), count(*) FILTER (resolved_at IS NULL), 0, 0, 0, 0,

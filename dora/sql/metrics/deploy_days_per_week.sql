@@ -5,7 +5,6 @@
 WITH active AS (
     SELECT DISTINCT p.grp, c.day, c.week, c.period
     FROM prod p JOIN calendar c ON c.day = p.day
-    WHERE p.in_window
 ), overall AS (
     SELECT w.week, count(DISTINCT a.day) AS days
     FROM (SELECT DISTINCT week FROM calendar) w

@@ -7,7 +7,6 @@
 WITH days AS (
     SELECT grp, period, day, count(*) AS deployments
     FROM prod
-    WHERE in_window
     GROUP BY grp, period, day
 )
 SELECT GROUPING(grp, period) AS scope, grp, period,

@@ -9,6 +9,6 @@ FROM (
            quantile_cont(lead_seconds, [0.5, 0.75, 0.9]) AS q,
            avg(lead_seconds) AS mean
     FROM changes
-    WHERE in_window AND has_record AND NOT merge_commit
+    WHERE has_record AND NOT merge_commit
     GROUP BY GROUPING SETS ((), (grp), (grp, period))
 );

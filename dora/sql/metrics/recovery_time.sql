@@ -9,6 +9,6 @@ FROM (
            count(*) - count(f.restored_at) AS open,
            quantile_cont(f.recovery_seconds, [0.5, 0.75, 0.9]) AS q
     FROM failures f JOIN prod p ON p.id = f.deployment_id
-    WHERE p.in_window AND NOT p.rollback
+    WHERE NOT p.rollback
     GROUP BY GROUPING SETS ((), (p.grp), (p.grp, p.period))
 );

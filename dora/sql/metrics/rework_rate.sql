@@ -5,5 +5,4 @@ SELECT GROUPING(p.grp, p.period) AS scope, p.grp, p.period,
        count(*) AS deployments,
        count(*) FILTER (WHERE p.rollback OR r.deployment_id IS NOT NULL) AS rework
 FROM prod p LEFT JOIN remediations r ON r.deployment_id = p.id
-WHERE p.in_window
 GROUP BY GROUPING SETS ((), (p.grp), (p.grp, p.period));

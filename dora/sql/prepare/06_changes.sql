@@ -16,10 +16,8 @@ WITH started AS (
                     CASE WHEN getvariable('lead_time_start') = 'committed' THEN coalesce(f.committed_at, f.authored_at)
                          ELSE f.authored_at END) AS started_at
     FROM first_shipments f JOIN prod p ON p.ord = f.ord
-    WHERE p.in_window
 )
 SELECT *,
-       true AS in_window,
        epoch(deployed_at) - epoch(started_at) < 0 AS negative,
        -- CASE, not greatest(): greatest() would turn an unknown start into 0
        CASE WHEN epoch(deployed_at) - epoch(started_at) < 0 THEN 0 ELSE epoch(deployed_at) - epoch(started_at) END AS lead_seconds
