@@ -34,12 +34,12 @@
 // # Computing
 //
 // Nothing derived from the definitions is stored: Metrics and Details prepare the facts of the
-// query's Definitions in a transaction of their own (sql/prepare), aggregate them with one SQL
-// file per metric (sql/metrics) and discard them. Changing a definition never needs a
-// re-import. What Index keeps is the exception, so that queries need not derive it from millions
-// of records: what deployments without a commit list shipped (from the commit graph), and, for
-// one production classification and one recognition of remediations, the deployment histories
-// and what every deployment shipped that later steps need (the first deployment of every change,
-// the remediations). Writes forget what they may change, and queries derive whatever is not held, so the
-// numbers never depend on it.
+// query's Definitions in a transaction of their own (sql/prepare), aggregate them with one SQL file
+// per metric (sql/metrics) and discard them. Changing a definition never needs a re-import. What
+// Index keeps is the exception, so that queries need not derive it from millions of records: what
+// deployments without a commit list shipped (from the commit graph), and, for one production
+// classification and one recognition of remediations, the deployment histories and what every
+// deployment shipped that later steps need (the first deployment of every change, the
+// remediations). Writes forget what they may change, and queries derive whatever is not held, so
+// the numbers never depend on it.
 package dora

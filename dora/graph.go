@@ -157,10 +157,10 @@ type commitRange struct {
 	shas           []string
 }
 
-// shipByGraph computes the ranges of the deployments in graph_missing, keeps them in
-// a.computed and appends them to graph_shipped. Each distinct range is computed once; the commits of
-// the repositories concerned are read in one scan ordered by repository, so that one graph at a
-// time is in memory.
+// shipByGraph computes the ranges of the deployments in graph_missing, keeps them in a.computed and
+// appends them to graph_shipped. Each distinct range is computed once; the commits of the
+// repositories concerned are read in one scan ordered by repository, so that one graph at a time is
+// in memory.
 func (a *analysis) shipByGraph(ctx context.Context) error {
 	type pair struct{ from, to string }
 	pairs := map[string]map[pair][]string{} // repo -> range -> the deployments that shipped it

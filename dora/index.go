@@ -62,8 +62,8 @@ func (db *DB) history(ctx context.Context, d Definitions) (Query, error) {
 	return Query{Since: first.Time.Truncate(time.Second), Until: last.Time.Add(time.Second), Definitions: d}, nil
 }
 
-// indexCurrent reports whether the index holds the tables of indexedSteps for the production
-// environments of everything.
+// indexCurrent reports whether the index holds the tables of indexedSteps for the definitions of
+// everything.
 func (db *DB) indexCurrent(ctx context.Context, everything Query) (bool, error) {
 	var indexed bool
 	err := db.prepare(ctx, everything, preparation{through: "01_calendar.sql"}, func(a *analysis) error {

@@ -112,9 +112,9 @@ func definitions(cfg *config.Config) dora.Definitions {
 	return cfg.Definitions
 }
 
-// index stores what queries would otherwise derive from what was just written (dora.DB.Index),
-// so that the queries that follow need not. Without them queries are slower, not wrong, so a failure is
-// reported and the command goes on.
+// index stores what queries would otherwise derive from what was just written (dora.DB.Index), so
+// that the queries that follow need not. Without them queries are slower, not wrong, so a failure
+// is reported and the command goes on.
 func (a *app) index(ctx context.Context, db *dora.DB, d dora.Definitions) {
 	start := time.Now()
 	n, err := db.Index(ctx, d)

@@ -4,11 +4,12 @@
 //
 //	counts, err := file.ImportPath(ctx, db, "events.jsonl", file.Options{})
 //
-// A file is imported in one transaction: every record of it is written, or, when any line is
-// bad, none is (ImportPaths does the same for several files together). The error then is a
-// *LineError that reads "FILE:LINE: reason" and wraps dora.ErrInvalid. Importing a record again (same kind and identity) replaces it, so importing
-// a file twice changes nothing. Files are streamed: the reader holds one line (JSONL) or
-// record (CSV) at a time, of at most 16 MiB, and hands records to the warehouse as it goes.
+// A file is imported in one transaction: every record of it is written, or, when any line is bad,
+// none is (ImportPaths does the same for several files together). The error then is a *LineError
+// that reads "FILE:LINE: reason" and wraps dora.ErrInvalid. Importing a record again (same kind and
+// identity) replaces it, so importing a file twice changes nothing. Files are streamed: the reader
+// holds one line (JSONL) or record (CSV) at a time, of at most 16 MiB, and hands records to the
+// warehouse as it goes.
 //
 // # JSON Lines
 //
