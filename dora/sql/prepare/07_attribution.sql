@@ -2,7 +2,8 @@
 -- are left out; an incident with no environment is taken to be production.
 -- 1. An incident with an explicit caused_by is attributed to that deployment (by id; failing
 --    that, by sha, full or abbreviated to at least 7 hex digits: the latest deployment of that
---    sha that finished before the incident started, else the earliest). A caused_by that names no deployment leaves it unattributed.
+--    sha that finished before the incident started, else the earliest). A caused_by that names
+--    no deployment leaves it unattributed.
 -- 2. Otherwise to the latest successful production deployment of the same service that finished
 --    before the incident started and no more than incident_window before it.
 -- Incidents that match nothing are unattributed: they count for time to restore, never for the
