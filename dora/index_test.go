@@ -142,11 +142,10 @@ func TestIndexShipments(t *testing.T) {
 	eq(t, "n with the shipments", v.LeadTime.N, 2)
 	eq(t, "failed with the shipments", v.ChangeFailureRate.Failed, 0)
 	eq(t, "deployments without commits with the shipments", v.DataQuality.DeploymentsWithoutCommits, 0)
-
 	eq(t, "deployments with the shipments", v.ChangeFailureRate.Deployments, 2)
 
-	// Make the index say that f1 never shipped, that d2 shipped the revert, that what d2
-	// shipped is unknown and that d2 rolled back.
+	// Make the index say that f1 never shipped, that d2 is a remediation, that what d2 shipped
+	// is unknown and that d2 rolled back.
 	_, err := db.SQL().ExecContext(ctx, `DELETE FROM index_first_shipments WHERE sha = 'f1';
 		INSERT INTO index_remediations VALUES ('d2');
 		UPDATE index_ranges SET known = false WHERE deployment_id = 'd2';
@@ -172,14 +171,7 @@ func TestIndexShipments(t *testing.T) {
 	}
 	eq(t, "failed when remediations are recognised otherwise: derived", m.Overall.ChangeFailureRate.Failed, 0)
 
-	stored := func() bool {
-		t.Helper()
-		var n int
-		if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM index_key`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n > 0
-	}
+	stored := func() bool { t.Helper(); return count(t, db, `SELECT count(*) FROM index_key`) > 0 }
 	writes := []struct {
 		name    string
 		write   func(*dora.Writer) error
