@@ -79,9 +79,9 @@ var metricReaders = []struct {
 var metricsQuery = sync.OnceValues(func() (string, error) {
 	var with, columns, joins strings.Builder
 	with.WriteString(`WITH scopes AS (
-    SELECT 3 AS scope, NULL::VARCHAR AS grp, NULL::DATE AS period, NULL::DOUBLE AS days
-    UNION ALL SELECT 1, grp, NULL, NULL FROM group_keys
-    UNION ALL SELECT 0, k.grp, p.period, p.days FROM group_keys k CROSS JOIN periods p
+    SELECT 3 AS scope, NULL::UBIGINT AS grp, NULL::VARCHAR AS name, NULL::DATE AS period, NULL::DOUBLE AS days
+    UNION ALL SELECT 1, grp, name, NULL, NULL FROM group_keys
+    UNION ALL SELECT 0, k.grp, k.name, p.period, p.days FROM group_keys k CROSS JOIN periods p
 )`)
 	for i, r := range metricReaders {
 		body, err := sqlFiles.ReadFile(path.Join("sql/metrics", r.file))
@@ -93,7 +93,7 @@ var metricsQuery = sync.OnceValues(func() (string, error) {
 		fmt.Fprintf(&columns, ", %s.* EXCLUDE (scope, grp, period)", m)
 		fmt.Fprintf(&joins, "\nLEFT JOIN %[1]s ON %[1]s.scope = s.scope AND %[1]s.grp IS NOT DISTINCT FROM s.grp AND %[1]s.period IS NOT DISTINCT FROM s.period", m)
 	}
-	return fmt.Sprintf("%s\nSELECT s.scope, s.grp, s.period, s.days%s\nFROM scopes s%s\nORDER BY s.scope DESC, s.grp, s.period",
+	return fmt.Sprintf("%s\nSELECT s.scope, s.name, s.period, s.days%s\nFROM scopes s%s\nORDER BY s.scope DESC, s.name, s.period",
 		with.String(), columns.String(), joins.String()), nil
 })
 
@@ -121,11 +121,11 @@ func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 
 	// One row's columns are scanned into the same variables for every row; finish copies them.
 	var scope int
-	var grp sql.NullString
+	var name sql.NullString
 	var period sql.NullTime
 	var days sql.NullFloat64
 	var v Values
-	columns := []any{&scope, &grp, &period, &days}
+	columns := []any{&scope, &name, &period, &days}
 	for _, r := range metricReaders {
 		columns = append(columns, r.read(&v)...)
 	}
@@ -139,10 +139,10 @@ func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 			m.Overall = a.finish(v, windowDays)
 		case scopeGroup:
 			if q.By != "" {
-				m.Groups = append(m.Groups, Group{By: q.By, Key: grp.String, Values: a.finish(v, windowDays)})
+				m.Groups = append(m.Groups, Group{By: q.By, Key: name.String, Values: a.finish(v, windowDays)})
 			}
 		case scopeSeries:
-			m.Series = append(m.Series, Point{Key: grp.String, Period: period.Time.Format(time.DateOnly), Values: a.finish(v, days.Float64)})
+			m.Series = append(m.Series, Point{Key: name.String, Period: period.Time.Format(time.DateOnly), Values: a.finish(v, days.Float64)})
 		}
 		return nil
 	})

@@ -1,15 +1,26 @@
--- The group key of each incident (its service or team; for repo and environment, those of the
--- deployment it is attributed to) and the set of group keys that appear in the window.
+-- The group of each incident (its service or team; for repo and environment, those of the
+-- deployment it is attributed to) and the groups that appear in the window, with their keys.
 CREATE OR REPLACE TEMP TABLE incs_grouped AS
 SELECT i.*, a.deployment_id, a.how,
-       group_of(i.svc, i.team, h.repo, coalesce(h.environment, i.environment, 'unknown')) AS grp
+       group_name_of(i.svc, i.team, h.repo, coalesce(h.environment, i.environment, 'unknown')) AS group_name,
+       hash(group_name) AS grp
 FROM incs i
 LEFT JOIN attributed a ON a.incident_id = i.id
 LEFT JOIN histories h ON h.id = a.deployment_id;
 
 CREATE OR REPLACE TEMP TABLE group_keys AS
-SELECT grp FROM deploys WHERE in_window
-UNION
-SELECT grp FROM incs_grouped WHERE in_window
-UNION
-SELECT 'all' WHERE getvariable('group_by') = '';
+SELECT hash(name) AS grp, name
+FROM (
+    SELECT group_name_of(service, team, repo, environment) AS name FROM deploys WHERE in_window
+    UNION
+    SELECT group_name FROM incs_grouped WHERE in_window
+    UNION
+    SELECT 'all' WHERE getvariable('group_by') = ''
+);
+
+-- Two groups of one key would be counted as one: refuse to answer rather than merge them. (Among
+-- the 10,000 groups of a large organisation, that happens with a chance of about 3 in 10^12.)
+SELECT error('these groups share a key: ' || string_agg(name, ', ' ORDER BY name))
+FROM group_keys
+WHERE grp IN (SELECT grp FROM group_keys GROUP BY grp HAVING count(*) > 1)
+HAVING count(*) > 0;
