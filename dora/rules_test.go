@@ -561,6 +561,22 @@ func TestChangeFailureRate(t *testing.T) {
 		m := w.metrics(dora.Query{Definitions: dora.Definitions{IncidentWindow: 72 * time.Hour}})
 		eq(t, "failed with 72h window", m.Overall.ChangeFailureRate.Failed, 1)
 	})
+	t.Run("incident_exactly_the_incident_window_after_a_deployment_is_blamed_on_it", func(t *testing.T) {
+		w := newWorld(t)
+		w.deploy("d1", "A", at(0, 1))
+		w.incident("i1", at(2, 1), at(2, 2), "") // 48h later: no more than the window
+		eq(t, "failed", w.overall().ChangeFailureRate.Failed, 1)
+	})
+	t.Run("deployments_finished_at_one_instant_the_greatest_id_is_blamed", func(t *testing.T) {
+		w := newWorld(t)
+		w.deploy("d1", "A", at(0, 1))
+		w.deploy("d3", "C", at(0, 1))
+		w.deploy("d2", "B", at(0, 1))
+		w.incident("i1", at(0, 2), at(0, 3), "")
+		d := w.details()
+		eq(t, "incidents", len(d.Incidents), 1)
+		eq(t, "i1 blames", d.Incidents[0].DeploymentID, "d3")
+	})
 	t.Run("incident_after_the_window_fails_the_windows_last_deployment", func(t *testing.T) {
 		w := newWorld(t)
 		w.deploy("d1", "A", at(27, 22))

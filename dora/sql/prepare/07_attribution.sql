@@ -18,6 +18,10 @@ SELECT i.id, i.service, i.environment, i.started_at, i.resolved_at, i.caused_by,
 FROM incidents i LEFT JOIN services s ON s.name = i.service
 WHERE i.environment IS NULL OR list_contains(getvariable('prod_envs'), i.environment);
 
+-- span_of(ts): the span of incident_window (at least a second) that the instant ts falls in.
+CREATE OR REPLACE TEMP MACRO span_of(ts) AS
+    epoch_us(ts) // (greatest(getvariable('incident_window_seconds'), 1)::BIGINT * 1000000);
+
 CREATE OR REPLACE TEMP TABLE attributed AS
 WITH by_id AS (
     SELECT i.id AS incident_id, h.id AS deployment_id
@@ -38,30 +42,31 @@ WITH by_id AS (
                  CASE WHEN h.finished_at < i.started_at THEN -epoch(h.finished_at) ELSE epoch(h.finished_at) END,
                  h.id) = 1
 ), by_window AS (
-    -- the latest deployment before each incident: one ordered pass over the deployments and
-    -- incidents of each service (an ASOF join is planned as a nested loop for this shape).
+    -- the latest deployment of the incident's service in the incident_window before it. Time is
+    -- cut into spans of that length: such a deployment finished in the incident's span or the
+    -- one before, so a hash join on service and span finds the few candidates of each incident.
+    -- (Ordering every deployment with the incidents in one window pass took three times as long,
+    -- and an ASOF join is planned as a nested loop for this shape.)
     -- Only incidents from the window's start to incident_window after its end can be the
     -- window's or fail its deployments, and only deployments from incident_window before its
-    -- start can be blamed for those: a week's report need not order years of history.
-    SELECT incident_id, deployment_id
+    -- start can be blamed for those: a week's report need not read years of history.
+    SELECT i.id AS incident_id, h.id AS deployment_id
     FROM (
-        SELECT kind, id AS incident_id, happened_at,
-               last_value(CASE WHEN kind = 0 THEN id END IGNORE NULLS) OVER w AS deployment_id,
-               last_value(CASE WHEN kind = 0 THEN happened_at END IGNORE NULLS) OVER w AS deployed_at
-        FROM (
-            SELECT 0 AS kind, service, id, finished_at AS happened_at FROM histories
-            WHERE finished_at >= getvariable('since') - to_seconds(getvariable('incident_window_seconds'))
-              AND finished_at < getvariable('until') + to_seconds(getvariable('incident_window_seconds'))
-            UNION ALL
-            SELECT 1, service, id, started_at FROM incs
-            WHERE caused_by IS NULL AND service IS NOT NULL
-              AND started_at >= getvariable('since')
-              AND started_at <= getvariable('until') + to_seconds(getvariable('incident_window_seconds'))
-        )
-        WINDOW w AS (PARTITION BY service ORDER BY happened_at, kind DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-    )
-    WHERE kind = 1 AND deployment_id IS NOT NULL
-      AND epoch(happened_at) - epoch(deployed_at) <= getvariable('incident_window_seconds')
+        SELECT id, service, started_at, unnest([span_of(started_at), span_of(started_at) - 1]) AS span
+        FROM incs
+        WHERE caused_by IS NULL AND service IS NOT NULL
+          AND started_at >= getvariable('since')
+          AND started_at <= getvariable('until') + to_seconds(getvariable('incident_window_seconds'))
+    ) i
+    JOIN (
+        SELECT id, service, finished_at, span_of(finished_at) AS span
+        FROM histories
+        WHERE finished_at >= getvariable('since') - to_seconds(getvariable('incident_window_seconds'))
+          AND finished_at < getvariable('until') + to_seconds(getvariable('incident_window_seconds'))
+    ) h ON h.service = i.service AND h.span = i.span
+    WHERE h.finished_at < i.started_at
+      AND epoch(i.started_at) - epoch(h.finished_at) <= getvariable('incident_window_seconds')
+    QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY h.finished_at DESC, h.id DESC) = 1
 )
 SELECT incident_id, deployment_id, 'caused_by' AS how FROM by_id
 UNION ALL SELECT incident_id, deployment_id, 'caused_by' FROM by_sha
