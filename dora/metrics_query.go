@@ -79,9 +79,9 @@ var metricReaders = []struct {
 var metricsQuery = sync.OnceValues(func() (string, error) {
 	var with, columns, joins strings.Builder
 	with.WriteString(`WITH scopes AS (
-    SELECT 3 AS scope, NULL::UBIGINT AS grp, NULL::VARCHAR AS name, NULL::DATE AS period, NULL::DOUBLE AS days
-    UNION ALL SELECT 1, grp, name, NULL, NULL FROM group_keys
-    UNION ALL SELECT 0, k.grp, k.name, p.period, p.days FROM group_keys k CROSS JOIN periods p
+    SELECT 3 AS scope, NULL::UBIGINT AS grp, NULL::VARCHAR AS name, 0 AS place, NULL::DATE AS period, NULL::DOUBLE AS days
+    UNION ALL SELECT 1, grp, name, place, NULL, NULL FROM group_keys
+    UNION ALL SELECT 0, k.grp, k.name, k.place, p.period, p.days FROM group_keys k CROSS JOIN periods p
 )`)
 	for i, r := range metricReaders {
 		body, err := sqlFiles.ReadFile(path.Join("sql/metrics", r.file))
@@ -93,7 +93,7 @@ var metricsQuery = sync.OnceValues(func() (string, error) {
 		fmt.Fprintf(&columns, ", %s.* EXCLUDE (scope, grp, period)", m)
 		fmt.Fprintf(&joins, "\nLEFT JOIN %[1]s ON %[1]s.scope = s.scope AND %[1]s.grp IS NOT DISTINCT FROM s.grp AND %[1]s.period IS NOT DISTINCT FROM s.period", m)
 	}
-	return fmt.Sprintf("%s\nSELECT s.scope, s.name, s.period, s.days%s\nFROM scopes s%s\nORDER BY s.scope DESC, s.name, s.period",
+	return fmt.Sprintf("%s\nSELECT s.scope, s.name, s.period, s.days%s\nFROM scopes s%s\nORDER BY s.scope DESC, s.place, s.period",
 		with.String(), columns.String(), joins.String()), nil
 })
 

@@ -5,6 +5,6 @@
 SELECT GROUPING(p.grp, p.period) AS scope, p.grp, p.period,
        count(*) AS deployments,
        count(f.deployment_id) AS failed
-FROM prod p LEFT JOIN failures f ON f.deployment_id = p.id
+FROM prod p LEFT JOIN failures f ON f.ord = p.ord
 WHERE NOT p.rollback
 GROUP BY GROUPING SETS ((), (p.grp), (p.grp, p.period));

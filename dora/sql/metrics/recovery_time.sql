@@ -8,7 +8,7 @@ FROM (
            count(f.restored_at) AS n,
            count(*) - count(f.restored_at) AS open,
            quantile_cont(f.recovery_seconds, [0.5, 0.75, 0.9]) AS q
-    FROM failures f JOIN prod p ON p.id = f.deployment_id
+    FROM failures f JOIN prod p ON p.ord = f.ord
     WHERE NOT p.rollback
     GROUP BY GROUPING SETS ((), (p.grp), (p.grp, p.period))
 );

@@ -28,7 +28,7 @@ WITH reasons AS (
            min(remediated_by) AS remediated_by, min(remediated_at) AS remediated_at
     FROM reasons GROUP BY deployment_id
 ), restored AS (
-    SELECT g.deployment_id, g.reasons, coalesce(ir.incidents, []) AS incidents, g.remediated_by,
+    SELECT g.deployment_id, h.ord, g.reasons, coalesce(ir.incidents, []) AS incidents, g.remediated_by,
            CASE WHEN ir.deployment_id IS NOT NULL THEN ir.restored_at ELSE g.remediated_at END AS restored_at,
            h.finished_at
     FROM grouped g JOIN histories h ON h.id = g.deployment_id
