@@ -88,41 +88,51 @@ func BenchmarkMetrics(b *testing.B) {
 	if err := db.SaveLeadTimes(ctx, q, "bench_lead_times"); err != nil {
 		b.Fatal(err)
 	}
+	// Each query is run once before it is timed: whichever ran first was a sixth slower.
+	metrics := func(b *testing.B, q dora.Query) (*dora.Metrics, time.Duration) {
+		start := time.Now()
+		m, err := db.Metrics(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return m, time.Since(start)
+	}
 	var full time.Duration
 	var values int
+	metrics(b, q)
 	b.Run("full_by_service_by_week", func(b *testing.B) {
 		for b.Loop() {
-			start := time.Now()
-			m, err := db.Metrics(ctx, q)
-			if err != nil {
-				b.Fatal(err)
-			}
-			full = time.Since(start)
+			var m *dora.Metrics
+			m, full = metrics(b, q)
 			values = m.Overall.LeadTime.N
 		}
 	})
 	// The bare pass groups by the group's name, as it always has; the metrics group by its key,
 	// a number, and the same pass by key is timed too.
+	pass := func(b *testing.B, key string) time.Duration {
+		start := time.Now()
+		rows, err := db.SQL().QueryContext(ctx, `
+			SELECT `+key+`, period, quantile_cont(lead_seconds, [0.5, 0.75, 0.9])
+			FROM bench_lead_times GROUP BY GROUPING SETS ((), (`+key+`), (`+key+`, period))`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var group, period, quantiles any
+		for rows.Next() {
+			if err := rows.Scan(&group, &period, &quantiles); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
 	bare := func(key string) (took time.Duration) {
+		pass(b, key)
 		b.Run("bare_quantile_cont_by_"+key, func(b *testing.B) {
 			for b.Loop() {
-				start := time.Now()
-				rows, err := db.SQL().QueryContext(ctx, `
-					SELECT `+key+`, period, quantile_cont(lead_seconds, [0.5, 0.75, 0.9])
-					FROM bench_lead_times GROUP BY GROUPING SETS ((), (`+key+`), (`+key+`, period))`)
-				if err != nil {
-					b.Fatal(err)
-				}
-				var group, period, quantiles any
-				for rows.Next() {
-					if err := rows.Scan(&group, &period, &quantiles); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if err := rows.Close(); err != nil {
-					b.Fatal(err)
-				}
-				took = time.Since(start)
+				took = pass(b, key)
 			}
 		})
 		return took
@@ -130,14 +140,11 @@ func BenchmarkMetrics(b *testing.B) {
 	bareByName, bareByKey := bare("grp"), bare("key")
 	// The weekly report over the same history: what does not depend on the window's length.
 	var week time.Duration
+	weekly := dora.Query{Since: doratest.ScaledEnd.AddDate(0, 0, -7), Until: doratest.ScaledEnd, By: dora.ByService}
+	metrics(b, weekly)
 	b.Run("week_by_service", func(b *testing.B) {
-		q := dora.Query{Since: doratest.ScaledEnd.AddDate(0, 0, -7), Until: doratest.ScaledEnd, By: dora.ByService}
 		for b.Loop() {
-			start := time.Now()
-			if _, err := db.Metrics(ctx, q); err != nil {
-				b.Fatal(err)
-			}
-			week = time.Since(start)
+			_, week = metrics(b, weekly)
 		}
 	})
 	if bareByName > 0 && bareByKey > 0 {
