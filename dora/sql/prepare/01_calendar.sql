@@ -44,8 +44,10 @@ FROM generate_series(
         local_time(getvariable('until') - INTERVAL 1 microsecond),
         INTERVAL 1 day) AS t(d);
 
+-- The series periods, each with its place in their order and its length in days, clipped to the
+-- window.
 CREATE OR REPLACE TEMP TABLE periods AS
-SELECT period,
+SELECT period, row_number() OVER (ORDER BY period) AS place,
        (epoch(least(timezone(getvariable('tz'), (period + CASE getvariable('series_interval') WHEN 'week' THEN INTERVAL 7 day ELSE INTERVAL 1 month END)::TIMESTAMP), getvariable('until')))
         - epoch(greatest(timezone(getvariable('tz'), period::TIMESTAMP), getvariable('since')))) / 86400 AS days
 FROM (SELECT DISTINCT period FROM calendar WHERE period IS NOT NULL);

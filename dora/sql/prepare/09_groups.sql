@@ -8,7 +8,7 @@ FROM incs i
 LEFT JOIN attributed a ON a.incident_id = i.id
 LEFT JOIN histories h ON h.id = a.deployment_id;
 
--- place: the group's place in the order of names, by which the results are sorted.
+-- place: the group's place in the order of names, which is the order of the results.
 CREATE OR REPLACE TEMP TABLE group_keys AS
 SELECT hash(name) AS grp, name, row_number() OVER (ORDER BY name) AS place
 FROM (
