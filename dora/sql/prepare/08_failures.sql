@@ -13,8 +13,8 @@ CREATE OR REPLACE TEMP TABLE failures AS
 WITH reasons AS (
     SELECT h.prev_id AS deployment_id, CASE WHEN h.rollback THEN 'rollback' ELSE 'remediation' END AS reason,
            h.id AS remediated_by, h.finished_at AS remediated_at
-    FROM histories h LEFT JOIN remediations r ON r.deployment_id = h.id
-    WHERE h.prev_id IS NOT NULL AND (h.rollback OR r.deployment_id IS NOT NULL)
+    FROM histories h
+    WHERE h.prev_id IS NOT NULL AND (h.rollback OR h.id IN (SELECT deployment_id FROM remediations))
       AND h.finished_at >= getvariable('since')
     UNION ALL
     SELECT a.deployment_id, 'incident', NULL, NULL FROM attributed a
