@@ -23,11 +23,14 @@ CREATE OR REPLACE TEMP MACRO group_name_of(service, team, repo, environment) AS
         ELSE 'all'
     END;
 
--- group_of(service, team, repo, environment): the key of that group, the hash of its name. The
--- metrics group by this number, a fifth faster than by the name; group_keys (09_groups.sql) gives
--- each key its name back, and fails the query if two names share a key.
+-- group_key(name): the key of the group of that name, the hash of the name. The metrics group by
+-- this number, a fifth faster than by the name; group_keys (09_groups.sql) gives each key its name
+-- back, and fails the query if two names share a key.
+CREATE OR REPLACE TEMP MACRO group_key(name) AS hash(name);
+
+-- group_of(service, team, repo, environment): the key of the group of a record.
 CREATE OR REPLACE TEMP MACRO group_of(service, team, repo, environment) AS
-    hash(group_name_of(service, team, repo, environment));
+    group_key(group_name_of(service, team, repo, environment));
 
 -- The calendar of the window [since, until) in the report's time zone: every local day the window
 -- touches, its ISO week (starting Monday) and its series period, and each period's length in days

@@ -3,14 +3,14 @@
 CREATE OR REPLACE TEMP TABLE incs_grouped AS
 SELECT i.*, a.deployment_id, a.how,
        group_name_of(i.svc, i.team, h.repo, coalesce(h.environment, i.environment, 'unknown')) AS group_name,
-       hash(group_name) AS grp
+       group_key(group_name) AS grp
 FROM incs i
 LEFT JOIN attributed a ON a.incident_id = i.id
 LEFT JOIN histories h ON h.id = a.deployment_id;
 
 -- place: the group's place in the order of names, which is the order of the results.
 CREATE OR REPLACE TEMP TABLE group_keys AS
-SELECT hash(name) AS grp, name, row_number() OVER (ORDER BY name) AS place
+SELECT group_key(name) AS grp, name, row_number() OVER (ORDER BY name) AS place
 FROM (
     SELECT group_name_of(service, team, repo, environment) AS name FROM deploys WHERE in_window
     UNION
