@@ -40,8 +40,18 @@ func (db *DB) Details(ctx context.Context, q Query) (*Details, error) {
 	return d, nil
 }
 
+// details runs the query of sql/details/file, calling fn for each row.
 func (a *analysis) details(ctx context.Context, file string, fn func(scan func(...any) error) error) error {
-	return a.eachRow(ctx, path.Join("sql/details", file), fn)
+	body, err := sqlFiles.ReadFile(path.Join("sql/details", file))
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := a.eachRowQuery(ctx, string(body), fn); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	a.logger.Debug("queried", "file", file, "took", time.Since(start))
+	return nil
 }
 
 func (a *analysis) failedDeployments(ctx context.Context, d *Details) error {

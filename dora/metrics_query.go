@@ -193,19 +193,6 @@ func ratio(num, den int) *float64 {
 	return &r
 }
 
-func (a *analysis) eachRow(ctx context.Context, file string, fn func(scan func(...any) error) error) error {
-	body, err := sqlFiles.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	if err := a.eachRowQuery(ctx, string(body), fn); err != nil {
-		return fmt.Errorf("%s: %w", path.Base(file), err)
-	}
-	a.logger.Debug("queried", "file", path.Base(file), "took", time.Since(start))
-	return nil
-}
-
 func (a *analysis) eachRowQuery(ctx context.Context, query string, fn func(scan func(...any) error) error) error {
 	rows, err := a.conn.QueryContext(ctx, query)
 	if err != nil {
