@@ -161,6 +161,43 @@ func TestWriteKeepsTheLastRecordWrittenForAnIdentity(t *testing.T) {
 	}
 }
 
+// Each table is appended on a goroutine of its own, in batches: the last record written must
+// win in every table however the batches of the tables interleave.
+func TestWriteKeepsTheLastRecordAcrossBatchesAndTables(t *testing.T) {
+	db, _ := openTemp(t)
+	const identities, records = 5, 5*2048 + 3
+	err := db.Write(context.Background(), func(w *dora.Writer) error {
+		for i := range records {
+			id, at := fmt.Sprint(i%identities), t0.Add(time.Duration(i)*time.Minute)
+			err := errors.Join(
+				w.Deployment(dora.Deployment{ID: id, Environment: "production", Status: dora.StatusSuccess, SHA: fmt.Sprint(i), FinishedAt: at}),
+				w.Commit(dora.Commit{Repo: "acme/api", SHA: id, AuthoredAt: at}),
+				w.Incident(dora.Incident{ID: id, Title: fmt.Sprint(i), StartedAt: at}))
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`SELECT count(*) FROM deployments WHERE sha::INT >= %d`,
+		`SELECT count(*) FROM commits WHERE authored_at >= TIMESTAMPTZ '2024-03-04 10:00:00Z' + INTERVAL (%d) MINUTE`,
+		`SELECT count(*) FROM incidents WHERE title::INT >= %d`,
+	} {
+		if n := count(t, db, fmt.Sprintf(q, records-identities)); n != identities {
+			t.Errorf("%s: %d records are the last written of their identity, want %d", q, n, identities)
+		}
+	}
+	for _, table := range []string{"deployments", "commits", "incidents"} {
+		if n := count(t, db, "SELECT count(*) FROM "+table); n != identities {
+			t.Errorf("%s = %d, want %d", table, n, identities)
+		}
+	}
+}
+
 func TestCancelledWriteRollsBackAndLeavesTheDatabaseUsable(t *testing.T) {
 	db, _ := openTemp(t)
 	ctx, cancel := context.WithCancel(context.Background())

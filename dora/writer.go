@@ -7,18 +7,16 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // A Writer appends the records of one Write transaction in bulk, through DuckDB's Appender,
-// straight into the warehouse tables. When the transaction commits, a record whose identity was
-// already stored, or is written again later in the same Write, is replaced by the last one
-// written, so writing the same data twice changes nothing.
+// straight into the warehouse tables, each table on a goroutine of its own. When the transaction
+// commits, a record whose identity was already stored, or is written again later in the same
+// Write, is replaced by the last one written, so writing the same data twice changes nothing.
 type Writer struct {
 	ctx       context.Context
 	conn      driver.Conn
-	appenders map[*table]*duckdb.Appender
+	appenders map[*table]*tableAppender
 	firstRow  map[*table]int64 // the row id above the stored rows of each table written to
 	rows      int
 	// indexStale: records the index is derived from were written or deleted
@@ -94,13 +92,13 @@ func (db *DB) write(ctx context.Context, fn func(*Writer) error) (err error) {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) (err error) {
-		w := &Writer{ctx: ctx, conn: dc.(driver.Conn), appenders: map[*table]*duckdb.Appender{}, firstRow: map[*table]int64{}}
+		w := &Writer{ctx: ctx, conn: dc.(driver.Conn), appenders: map[*table]*tableAppender{}, firstRow: map[*table]int64{}}
 		if err := w.exec("BEGIN TRANSACTION"); err != nil {
 			return err
 		}
 		defer func() {
 			if err != nil {
-				w.closeAppenders()
+				w.closeAppenders(false)
 				// The write's context may be what was cancelled; the rollback must still run.
 				w.ctx = context.WithoutCancel(ctx)
 				if rbErr := w.exec("ROLLBACK"); rbErr != nil {
@@ -151,8 +149,8 @@ func (w *Writer) append(t *table, row ...driver.Value) error {
 			return err
 		}
 		w.firstRow[t] = first
-		if a, err = duckdb.NewAppenderWithColumns(w.conn, "", "", t.name, t.columns); err != nil {
-			return fmt.Errorf("append to %s: %w", t.name, err)
+		if a, err = newTableAppender(w.conn, t); err != nil {
+			return err
 		}
 		w.appenders[t] = a
 		w.indexStale = w.indexStale || t.shapesIndex
@@ -163,18 +161,15 @@ func (w *Writer) append(t *table, row ...driver.Value) error {
 			return err
 		}
 	}
-	if err := a.AppendRow(row...); err != nil {
-		return fmt.Errorf("append to %s: %w", t.name, err)
-	}
-	return nil
+	return a.add(row)
 }
 
-func (w *Writer) closeAppenders() error {
+// closeAppenders appends what is queued, or drops it unless keep, and waits for the appenders to
+// stop using the connection.
+func (w *Writer) closeAppenders(keep bool) error {
 	var errs []error
 	for t, a := range w.appenders {
-		if err := a.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("append to %s: %w", t.name, err))
-		}
+		errs = append(errs, a.close(keep))
 		delete(w.appenders, t)
 	}
 	return errors.Join(errs...)
@@ -187,7 +182,7 @@ func (w *Writer) dedupe() error {
 			written = append(written, t)
 		}
 	}
-	if err := w.closeAppenders(); err != nil {
+	if err := w.closeAppenders(true); err != nil {
 		return err
 	}
 	if first, ok := w.firstRow[commitsTable]; ok {

@@ -1,0 +1,112 @@
+package dora
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"sync/atomic"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// A tableAppender appends the rows of one table through DuckDB's Appender on a goroutine of its
+// own, so that the tables of one Write fill in parallel. Converting Go values into DuckDB's
+// vectors and copying them into the appender's buffer is most of what an append costs, and only
+// the flushes of a connection's appenders wait for each other. Rows are handed over in batches,
+// in the order they were added, so a table's row ids keep that order (dedupeTable relies on it).
+type tableAppender struct {
+	table   *table
+	pending [][]driver.Value      // rows added and not yet handed over
+	batches chan [][]driver.Value // to the goroutine
+	spare   chan [][]driver.Value // batches the goroutine is done with, for reuse
+	discard atomic.Bool           // the write is abandoned: append nothing more
+	failed  chan struct{}         // closed when an append fails; err is set before
+	done    chan struct{}         // closed when the goroutine has closed the Appender
+	err     error
+}
+
+// batchRows is DuckDB's vector size: the goroutine converts one whole chunk from each batch.
+const batchRows = 2048
+
+// batchesAhead bounds the batches handed over and not yet appended, and so the memory.
+const batchesAhead = 4
+
+func newTableAppender(conn driver.Conn, t *table) (*tableAppender, error) {
+	a, err := duckdb.NewAppenderWithColumns(conn, "", "", t.name, t.columns)
+	if err != nil {
+		return nil, fmt.Errorf("append to %s: %w", t.name, err)
+	}
+	ta := &tableAppender{
+		table:   t,
+		pending: make([][]driver.Value, 0, batchRows),
+		batches: make(chan [][]driver.Value, batchesAhead),
+		spare:   make(chan [][]driver.Value, batchesAhead+1),
+		failed:  make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	go ta.run(a)
+	return ta, nil
+}
+
+func (ta *tableAppender) run(a *duckdb.Appender) {
+	defer close(ta.done)
+	for rows := range ta.batches {
+		for _, row := range rows {
+			if ta.err != nil || ta.discard.Load() {
+				break
+			}
+			if err := a.AppendRow(row...); err != nil {
+				ta.err = fmt.Errorf("append to %s: %w", ta.table.name, err)
+				close(ta.failed)
+			}
+		}
+		clear(rows)
+		select {
+		case ta.spare <- rows[:0]:
+		default:
+		}
+	}
+	if ta.discard.Load() {
+		// Close would flush the rows buffered to the table only for the rollback to drop them.
+		a.Clear()
+	}
+	if err := a.Close(); err != nil && ta.err == nil {
+		ta.err = fmt.Errorf("append to %s: %w", ta.table.name, err)
+	}
+}
+
+// add queues row, to be appended after the rows added before it. It returns the error of an
+// earlier append that failed.
+func (ta *tableAppender) add(row []driver.Value) error {
+	ta.pending = append(ta.pending, row)
+	if len(ta.pending) < batchRows {
+		return nil
+	}
+	return ta.handOver()
+}
+
+func (ta *tableAppender) handOver() error {
+	select {
+	case ta.batches <- ta.pending:
+	case <-ta.failed:
+		return ta.err
+	}
+	select {
+	case ta.pending = <-ta.spare:
+	default:
+		ta.pending = make([][]driver.Value, 0, batchRows)
+	}
+	return nil
+}
+
+// close appends the rows still queued, or drops them unless keep, and closes the Appender: when it
+// returns, the goroutine no longer uses the connection.
+func (ta *tableAppender) close(keep bool) error {
+	if !keep {
+		ta.discard.Store(true)
+	} else if len(ta.pending) > 0 {
+		ta.handOver() // a failure is ta.err, returned below
+	}
+	close(ta.batches)
+	<-ta.done
+	return ta.err
+}

@@ -1,0 +1,41 @@
+package dora
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAFailedAppendFailsTheWriteAndWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Write(ctx, func(w *Writer) error {
+		for i := range 3 * batchRows {
+			row := []driver.Value{"source", fmt.Sprint(i), "value", time.Now()}
+			if i == batchRows+1 {
+				row[3] = []string{"not a time"}
+			}
+			if err := w.append(syncStateTable, row...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "append to sync_state") {
+		t.Fatalf("err = %v, want the failed append to sync_state", err)
+	}
+	var n int
+	if err := db.sql.QueryRow(`SELECT count(*) FROM sync_state`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("sync_state has %d rows after a failed write, want 0", n)
+	}
+}
