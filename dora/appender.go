@@ -15,12 +15,13 @@ import (
 // in the order they were added, so a table's row ids keep that order (dedupeTable relies on it).
 type tableAppender struct {
 	table   *table
-	pending [][]driver.Value      // rows added and not yet handed over
-	batches chan [][]driver.Value // to the goroutine
-	spare   chan [][]driver.Value // batches the goroutine is done with, for reuse
-	discard atomic.Bool           // the write is abandoned: append nothing more
-	failed  chan struct{}         // closed when an append fails; err is set before
-	done    chan struct{}         // closed when the goroutine has closed the Appender
+	width   int                 // values in a row
+	pending []driver.Value      // rows added and not yet handed over, one after the other
+	batches chan []driver.Value // to the goroutine
+	spare   chan []driver.Value // batches the goroutine is done with, for reuse
+	discard atomic.Bool         // the write is abandoned: append nothing more
+	failed  chan struct{}       // closed when an append fails; err is set before
+	done    chan struct{}       // closed when the goroutine has closed the Appender
 	err     error
 }
 
@@ -37,12 +38,13 @@ func newTableAppender(conn driver.Conn, t *table) (*tableAppender, error) {
 	}
 	ta := &tableAppender{
 		table:   t,
-		pending: make([][]driver.Value, 0, batchRows),
-		batches: make(chan [][]driver.Value, batchesAhead),
-		spare:   make(chan [][]driver.Value, batchesAhead+1),
+		width:   len(t.columns),
+		batches: make(chan []driver.Value, batchesAhead),
+		spare:   make(chan []driver.Value, batchesAhead+1),
 		failed:  make(chan struct{}),
 		done:    make(chan struct{}),
 	}
+	ta.pending = ta.newBatch()
 	go ta.run(a)
 	return ta, nil
 }
@@ -50,11 +52,11 @@ func newTableAppender(conn driver.Conn, t *table) (*tableAppender, error) {
 func (ta *tableAppender) run(a *duckdb.Appender) {
 	defer close(ta.done)
 	for rows := range ta.batches {
-		for _, row := range rows {
+		for i := 0; i < len(rows); i += ta.width {
 			if ta.err != nil || ta.discard.Load() {
 				break
 			}
-			if err := a.AppendRow(row...); err != nil {
+			if err := a.AppendRow(rows[i : i+ta.width]...); err != nil {
 				ta.err = fmt.Errorf("append to %s: %w", ta.table.name, err)
 				close(ta.failed)
 			}
@@ -77,8 +79,12 @@ func (ta *tableAppender) run(a *duckdb.Appender) {
 // add queues row, to be appended after the rows added before it. It returns the error of an
 // earlier append that failed.
 func (ta *tableAppender) add(row []driver.Value) error {
-	ta.pending = append(ta.pending, row)
-	if len(ta.pending) < batchRows {
+	if len(row) != ta.width {
+		// the rows of a batch lie end to end: one of another width would shift all that follow
+		return fmt.Errorf("append to %s: %d values for %d columns", ta.table.name, len(row), ta.width)
+	}
+	ta.pending = append(ta.pending, row...)
+	if len(ta.pending) < batchRows*ta.width {
 		return nil
 	}
 	return ta.handOver()
@@ -93,9 +99,13 @@ func (ta *tableAppender) handOver() error {
 	select {
 	case ta.pending = <-ta.spare:
 	default:
-		ta.pending = make([][]driver.Value, 0, batchRows)
+		ta.pending = ta.newBatch()
 	}
 	return nil
+}
+
+func (ta *tableAppender) newBatch() []driver.Value {
+	return make([]driver.Value, 0, batchRows*ta.width)
 }
 
 // close appends the rows still queued, or drops them unless keep, and closes the Appender: when it

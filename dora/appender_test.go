@@ -39,3 +39,21 @@ func TestAFailedAppendFailsTheWriteAndWritesNothing(t *testing.T) {
 		t.Errorf("sync_state has %d rows after a failed write, want 0", n)
 	}
 }
+
+func TestARowOfTheWrongWidthFailsTheWrite(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Write(ctx, func(w *Writer) error {
+		if err := w.append(syncStateTable, "source", "key", "value", time.Now()); err != nil {
+			return err
+		}
+		return w.append(syncStateTable, "source", "key", "value")
+	})
+	if err == nil || !strings.Contains(err.Error(), "append to sync_state: 3 values for 4 columns") {
+		t.Fatalf("err = %v, want the row of 3 values refused", err)
+	}
+}
