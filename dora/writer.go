@@ -144,6 +144,8 @@ func (w *Writer) queryInt(query string) (int64, error) {
 func (w *Writer) append(t *table, row ...driver.Value) error {
 	a := w.appenders[t]
 	if a == nil {
+		// DuckDB locks the connection for each statement and each flush: this query may run while
+		// the appenders of other tables work.
 		first, err := w.queryInt(fmt.Sprintf("SELECT coalesce(max(rowid) + 1, 0) FROM %s", t.name))
 		if err != nil {
 			return err
