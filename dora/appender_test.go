@@ -9,14 +9,21 @@ import (
 	"time"
 )
 
-func TestAFailedAppendFailsTheWriteAndWritesNothing(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, "")
+// openInMemory opens a warehouse in memory, closed when the test ends.
+func openInMemory(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	err = db.Write(ctx, func(w *Writer) error {
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestAFailedAppendFailsTheWriteAndWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	db := openInMemory(t)
+	err := db.Write(ctx, func(w *Writer) error {
 		for i := range 3 * batchRows {
 			row := []driver.Value{"source", fmt.Sprint(i), "value", time.Now()}
 			if i == batchRows+1 {
@@ -42,12 +49,8 @@ func TestAFailedAppendFailsTheWriteAndWritesNothing(t *testing.T) {
 
 func TestARowOfTheWrongWidthFailsTheWrite(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Write(ctx, func(w *Writer) error {
+	db := openInMemory(t)
+	err := db.Write(ctx, func(w *Writer) error {
 		if err := w.append(syncStateTable, "source", "key", "value", time.Now()); err != nil {
 			return err
 		}

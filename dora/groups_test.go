@@ -19,12 +19,7 @@ func TestGroupsSharingAKeyFailTheQuery(t *testing.T) {
 	}
 	check := string(body)[i:]
 	ctx := context.Background()
-	db, err := Open(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.sql.Conn(ctx)
+	conn, err := openInMemory(t).sql.Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
