@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -223,6 +224,37 @@ func TestCancelledWriteRollsBackAndLeavesTheDatabaseUsable(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("the next write failed: %v", err)
+	}
+}
+
+func TestAWriteThatPanicsWritesNothingAndStopsItsAppenders(t *testing.T) {
+	db, _ := openTemp(t)
+	before := runtime.NumGoroutine()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not reach the caller")
+			}
+		}()
+		db.Write(context.Background(), func(w *dora.Writer) error {
+			for i := range 3000 {
+				if err := errors.Join(
+					w.Incident(dora.Incident{ID: fmt.Sprint(i), StartedAt: t0}),
+					w.Commit(dora.Commit{Repo: "acme/api", SHA: fmt.Sprint(i), AuthoredAt: t0})); err != nil {
+					return err
+				}
+			}
+			panic("boom")
+		})
+	}()
+	if n := count(t, db, `SELECT count(*) FROM incidents`); n != 0 {
+		t.Errorf("incidents = %d after a write that panicked, want 0", n)
+	}
+	// An appender's goroutine left waiting would keep its buffers, and the connection's, forever.
+	for deadline := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after a write that panicked, %d before", runtime.NumGoroutine(), before)
+		}
 	}
 }
 

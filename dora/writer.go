@@ -92,14 +92,17 @@ func (db *DB) write(ctx context.Context, fn func(*Writer) error) (err error) {
 		if err := w.exec("BEGIN TRANSACTION"); err != nil {
 			return err
 		}
+		committed := false
 		defer func() {
-			if err != nil {
-				w.closeAppenders(false)
-				// The write's context may be what was cancelled; the rollback must still run.
-				w.ctx = context.WithoutCancel(ctx)
-				if rbErr := w.exec("ROLLBACK"); rbErr != nil {
-					err = errors.Join(err, rbErr)
-				}
+			// Also when fn panics: the appenders' goroutines must stop, and the transaction with them.
+			if committed {
+				return
+			}
+			w.closeAppenders(false)
+			// The write's context may be what was cancelled; the rollback must still run.
+			w.ctx = context.WithoutCancel(ctx)
+			if rbErr := w.exec("ROLLBACK"); rbErr != nil && err != nil {
+				err = errors.Join(err, rbErr)
 			}
 		}()
 		if err := fn(w); err != nil {
@@ -111,7 +114,11 @@ func (db *DB) write(ctx context.Context, fn func(*Writer) error) (err error) {
 		if err := w.dedupe(); err != nil {
 			return err
 		}
-		return w.exec("COMMIT")
+		if err := w.exec("COMMIT"); err != nil {
+			return err
+		}
+		committed = true
+		return nil
 	})
 }
 
