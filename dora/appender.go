@@ -16,7 +16,6 @@ import (
 // that order (dedupeTable relies on it).
 type tableAppender struct {
 	table   *table
-	width   int                 // values in a row
 	pending []driver.Value      // rows added and not yet handed over, one after the other
 	batches chan []driver.Value // to the goroutine
 	spare   chan []driver.Value // batches the goroutine is done with, for reuse
@@ -39,7 +38,6 @@ func newTableAppender(conn driver.Conn, t *table) (*tableAppender, error) {
 	}
 	ta := &tableAppender{
 		table:   t,
-		width:   len(t.columns),
 		batches: make(chan []driver.Value, batchesAhead),
 		spare:   make(chan []driver.Value, batchesAhead+1),
 		failed:  make(chan struct{}),
@@ -52,12 +50,13 @@ func newTableAppender(conn driver.Conn, t *table) (*tableAppender, error) {
 
 func (ta *tableAppender) run(a *duckdb.Appender) {
 	defer close(ta.done)
+	width := len(ta.table.columns)
 	for rows := range ta.batches {
-		for i := 0; i < len(rows); i += ta.width {
+		for i := 0; i < len(rows); i += width {
 			if ta.err != nil || ta.discard.Load() {
 				break
 			}
-			if err := a.AppendRow(rows[i : i+ta.width]...); err != nil {
+			if err := a.AppendRow(rows[i : i+width]...); err != nil {
 				ta.err = fmt.Errorf("append to %s: %w", ta.table.name, err)
 				close(ta.failed)
 			}
@@ -80,12 +79,13 @@ func (ta *tableAppender) run(a *duckdb.Appender) {
 // add queues row, to be appended after the rows added before it. It returns the error of an
 // earlier append that failed.
 func (ta *tableAppender) add(row []driver.Value) error {
-	if len(row) != ta.width {
+	width := len(ta.table.columns)
+	if len(row) != width {
 		// the rows of a batch lie end to end: one of another width would shift all that follow
-		return fmt.Errorf("append to %s: %d values for %d columns", ta.table.name, len(row), ta.width)
+		return fmt.Errorf("append to %s: %d values for %d columns", ta.table.name, len(row), width)
 	}
 	ta.pending = append(ta.pending, row...)
-	if len(ta.pending) < batchRows*ta.width {
+	if len(ta.pending) < batchRows*width {
 		return nil
 	}
 	return ta.handOver()
@@ -106,7 +106,7 @@ func (ta *tableAppender) handOver() error {
 }
 
 func (ta *tableAppender) newBatch() []driver.Value {
-	return make([]driver.Value, 0, batchRows*ta.width)
+	return make([]driver.Value, 0, batchRows*len(ta.table.columns))
 }
 
 // close appends the rows still queued, or drops them unless keep, and closes the Appender: when it
