@@ -33,37 +33,37 @@ const (
 )
 
 // metricReaders map each SQL file of sql/metrics to the fields of Values its columns fill, in
-// order, after the scope, group and period. A metric without a row for a scope leaves its fields
-// zero.
+// order, after the scope and slot of the row; f holds the durations. A metric without a row for
+// a scope leaves its fields zero.
 var metricReaders = []struct {
 	file string
-	read func(v *Values) []any
+	read func(v *Values, f *floats) []any
 }{
-	{"deployment_frequency.sql", func(v *Values) []any {
+	{"deployment_frequency.sql", func(v *Values, f *floats) []any {
 		return []any{orZero(&v.DeploymentFrequency.Deployments), orZero(&v.DeploymentFrequency.DeployDays)}
 	}},
-	{"deploy_days_per_week.sql", func(v *Values) []any {
+	{"deploy_days_per_week.sql", func(v *Values, f *floats) []any {
 		return []any{orZero(&v.DeploymentFrequency.MedianDeployDaysPerWeek), orZero(&v.DeploymentFrequency.Weeks)}
 	}},
-	{"lead_time.sql", func(v *Values) []any {
+	{"lead_time.sql", func(v *Values, f *floats) []any {
 		l := &v.LeadTime
-		return []any{orZero(&l.N), orNil(&l.Median), orNil(&l.P75), orNil(&l.P90), orNil(&l.Mean)}
+		return []any{orZero(&l.N), orNil(&l.Median, f), orNil(&l.P75, f), orNil(&l.P90, f), orNil(&l.Mean, f)}
 	}},
-	{"change_failure_rate.sql", func(v *Values) []any {
+	{"change_failure_rate.sql", func(v *Values, f *floats) []any {
 		return []any{orZero(&v.ChangeFailureRate.Deployments), orZero(&v.ChangeFailureRate.Failed)}
 	}},
-	{"recovery_time.sql", func(v *Values) []any {
+	{"recovery_time.sql", func(v *Values, f *floats) []any {
 		r := &v.RecoveryTime
-		return []any{orZero(&r.N), orZero(&r.Open), orNil(&r.Median), orNil(&r.P75), orNil(&r.P90)}
+		return []any{orZero(&r.N), orZero(&r.Open), orNil(&r.Median, f), orNil(&r.P75, f), orNil(&r.P90, f)}
 	}},
-	{"rework_rate.sql", func(v *Values) []any {
+	{"rework_rate.sql", func(v *Values, f *floats) []any {
 		return []any{orZero(&v.ReworkRate.Deployments), orZero(&v.ReworkRate.Rework)}
 	}},
-	{"time_to_restore.sql", func(v *Values) []any {
+	{"time_to_restore.sql", func(v *Values, f *floats) []any {
 		t := &v.TimeToRestore
-		return []any{orZero(&t.N), orZero(&t.Open), orNil(&t.Median), orNil(&t.P75), orNil(&t.P90)}
+		return []any{orZero(&t.N), orZero(&t.Open), orNil(&t.Median, f), orNil(&t.P75, f), orNil(&t.P90, f)}
 	}},
-	{"data_quality.sql", func(v *Values) []any {
+	{"data_quality.sql", func(v *Values, f *floats) []any {
 		d := &v.DataQuality
 		return []any{orZero(&d.DeploymentsWithoutCommits), orZero(&d.NegativeLeadTimes), orZero(&d.UnattributedIncidents),
 			orZero(&d.UnresolvedIncidents), orZero(&d.FailedAttempts), orZero(&d.NonProductionDeployments),
@@ -76,12 +76,15 @@ var metricReaders = []struct {
 // through cgo, and the eight results took 2-4 s to read where this one, with each scope once,
 // takes about 0.6 s. Each row carries its slot: its index among the groups (ordered by key) or
 // the series points (by key, then period), where sorting the rows cost DuckDB a quarter second.
+// The names of the groups and periods, and the periods' lengths, are read beforehand
+// (scopeNames): at a few thousand groups and fifty weeks, that is a few thousand values where
+// each row carrying them was some 600k.
 var metricsQuery = sync.OnceValues(func() (string, error) {
 	var with, columns, joins strings.Builder
 	with.WriteString(`WITH scopes AS (
-    SELECT 3 AS scope, 0 AS slot, NULL::UBIGINT AS grp, NULL::VARCHAR AS name, NULL::DATE AS period, NULL::DOUBLE AS days
-    UNION ALL SELECT 1, place - 1, grp, name, NULL, NULL FROM group_keys
-    UNION ALL SELECT 0, (k.place - 1) * (SELECT count(*) FROM periods) + p.place - 1, k.grp, k.name, p.period, p.days
+    SELECT 3 AS scope, 0 AS slot, NULL::UBIGINT AS grp, NULL::DATE AS period
+    UNION ALL SELECT 1, place - 1, grp, NULL FROM group_keys
+    UNION ALL SELECT 0, (k.place - 1) * (SELECT count(*) FROM periods) + p.place - 1, k.grp, p.period
     FROM group_keys k CROSS JOIN periods p
 )`)
 	for i, r := range metricReaders {
@@ -94,9 +97,39 @@ var metricsQuery = sync.OnceValues(func() (string, error) {
 		fmt.Fprintf(&columns, ", %s.* EXCLUDE (scope, grp, period)", m)
 		fmt.Fprintf(&joins, "\nLEFT JOIN %[1]s ON %[1]s.scope = s.scope AND %[1]s.grp IS NOT DISTINCT FROM s.grp AND %[1]s.period IS NOT DISTINCT FROM s.period", m)
 	}
-	return fmt.Sprintf("%s\nSELECT s.scope, s.slot, s.name, s.period, s.days%s\nFROM scopes s%s",
+	return fmt.Sprintf("%s\nSELECT s.scope, s.slot%s\nFROM scopes s%s",
 		with.String(), columns.String(), joins.String()), nil
 })
+
+// scopeNames are the names of the groups, in the order of their slots, and the first days of
+// the periods, with their lengths in days clipped to the window.
+type scopeNames struct {
+	groups  []string
+	periods []string
+	days    []float64
+}
+
+func (a *analysis) scopeNames(ctx context.Context) (scopeNames, error) {
+	var n scopeNames
+	err := a.eachRowQuery(ctx, `SELECT name FROM group_keys ORDER BY place`, func(scan func(...any) error) error {
+		var name string
+		err := scan(&name)
+		n.groups = append(n.groups, name)
+		return err
+	})
+	if err != nil {
+		return n, err
+	}
+	err = a.eachRowQuery(ctx, `SELECT period, days FROM periods ORDER BY place`, func(scan func(...any) error) error {
+		var period time.Time
+		var days float64
+		err := scan(&period, &days)
+		n.periods = append(n.periods, period.Format(time.DateOnly))
+		n.days = append(n.days, days)
+		return err
+	})
+	return n, err
+}
 
 func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 	query, err := metricsQuery()
@@ -108,30 +141,32 @@ func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 	m := &Metrics{Since: q.Since, Until: q.Until, Benchmarks: q.Definitions.Benchmarks, Definitions: q.Definitions}
 	// Each row fills its slot: by service and week at a million deployments the series has some
 	// 200k points, and growing it by appending took two seconds.
-	var keys, periods int
-	err = a.conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM group_keys), (SELECT count(*) FROM periods)`).Scan(&keys, &periods)
+	names, err := a.scopeNames(ctx)
 	if err != nil {
 		return nil, err
 	}
+	periods := len(names.periods)
 	if q.By != "" {
-		m.Groups = make([]Group, keys)
+		m.Groups = make([]Group, len(names.groups))
 	}
 	if q.Interval != "" {
-		m.Series = make([]Point, keys*periods)
+		m.Series = make([]Point, len(names.groups)*periods)
 	}
 
 	// One row's columns are scanned into the same variables for every row; finish copies them.
 	var scope, slot int
-	var name sql.NullString
-	var period sql.NullTime
-	var days sql.NullFloat64
 	var v Values
-	columns := []any{&scope, &slot, &name, &period, &days}
+	var durations floats
+	columns := []any{&scope, &slot}
 	for _, r := range metricReaders {
-		columns = append(columns, r.read(&v)...)
+		columns = append(columns, r.read(&v, &durations)...)
 	}
 	start := time.Now()
+	var computed time.Duration // until the first row: what DuckDB took, before reading
 	err = a.eachRowQuery(ctx, query, func(scan func(...any) error) error {
+		if computed == 0 {
+			computed = time.Since(start)
+		}
 		if err := scan(columns...); err != nil {
 			return err
 		}
@@ -139,9 +174,10 @@ func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 		case scope == scopeOverall:
 			m.Overall = a.finish(v, windowDays)
 		case scope == scopeGroup && 0 <= slot && slot < len(m.Groups):
-			m.Groups[slot] = Group{By: q.By, Key: name.String, Values: a.finish(v, windowDays)}
+			m.Groups[slot] = Group{By: q.By, Key: names.groups[slot], Values: a.finish(v, windowDays)}
 		case scope == scopeSeries && 0 <= slot && slot < len(m.Series):
-			m.Series[slot] = Point{Key: name.String, Period: period.Time.Format(time.DateOnly), Values: a.finish(v, days.Float64)}
+			p := slot % periods
+			m.Series[slot] = Point{Key: names.groups[slot/periods], Period: names.periods[p], Values: a.finish(v, names.days[p])}
 		case scope == scopeGroup && q.By == "":
 			// without a grouping, the one group is the whole: Overall
 		default:
@@ -152,7 +188,7 @@ func (a *analysis) metrics(ctx context.Context) (*Metrics, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sql/metrics: %w", err)
 	}
-	a.logger.Debug("queried", "metrics", len(metricReaders), "took", time.Since(start))
+	a.logger.Debug("queried", "metrics", len(metricReaders), "computed", computed, "took", time.Since(start))
 	return m, nil
 }
 
@@ -234,14 +270,17 @@ func (z zeroIfNull[T]) Scan(src any) error {
 	return nil
 }
 
-// nilIfNull scans a nullable DOUBLE into a new float64, or nil for NULL.
-type nilIfNull struct{ to **float64 }
+// nilIfNull scans a nullable DOUBLE into a float64 of its own, or nil for NULL.
+type nilIfNull struct {
+	to   **float64
+	from *floats
+}
 
-func orNil(to **float64) nilIfNull { return nilIfNull{to} }
+func orNil(to **float64, from *floats) nilIfNull { return nilIfNull{to, from} }
 
 func (n nilIfNull) Scan(src any) error {
 	if v, ok := src.(float64); ok {
-		*n.to = &v
+		*n.to = n.from.new(v)
 		return nil
 	}
 	var f sql.NullFloat64
@@ -250,7 +289,22 @@ func (n nilIfNull) Scan(src any) error {
 	}
 	*n.to = nil
 	if f.Valid {
-		*n.to = &f.Float64
+		*n.to = n.from.new(f.Float64)
 	}
 	return nil
+}
+
+// floats hands out float64s from shared blocks: a series by service and week at a million
+// deployments holds some two million durations, and allocating each on its own cost a tenth of
+// reading the metrics, with the collections of the garbage it made.
+type floats struct{ free []float64 }
+
+func (f *floats) new(v float64) *float64 {
+	if len(f.free) == 0 {
+		f.free = make([]float64, 4096)
+	}
+	p := &f.free[0]
+	*p = v
+	f.free = f.free[1:]
+	return p
 }

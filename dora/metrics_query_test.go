@@ -43,21 +43,22 @@ func TestMetricColumnsScanAnyNumberAndNull(t *testing.T) {
 		src  any
 		want float64
 	}{{3600.0, 3600}, {int64(60), 60}} {
-		if err := orNil(&seconds).Scan(c.src); err != nil {
+		if err := orNil(&seconds, &floats{}).Scan(c.src); err != nil {
 			t.Fatalf("seconds from %T: %v", c.src, err)
 		}
 		if seconds == nil || *seconds != c.want {
 			t.Errorf("seconds from %T %v = %v, want %v", c.src, c.src, seconds, c.want)
 		}
 	}
-	if err := orNil(&seconds).Scan(nil); err != nil || seconds != nil {
+	if err := orNil(&seconds, &floats{}).Scan(nil); err != nil || seconds != nil {
 		t.Errorf("seconds from NULL = %v (error %v), want nil", seconds, err)
 	}
 	// Each row gets its own value: the previous row's must not change.
 	var first *float64
-	orNil(&first).Scan(1.0)
+	var durations floats
+	orNil(&first, &durations).Scan(1.0)
 	kept := first
-	orNil(&first).Scan(2.0)
+	orNil(&first, &durations).Scan(2.0)
 	if *kept != 1 {
 		t.Errorf("scanning the next row changed the previous row's value to %v", *kept)
 	}

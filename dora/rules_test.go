@@ -745,7 +745,12 @@ func TestGroupsAndSeries(t *testing.T) {
 		if len(m.Series) != 8 {
 			t.Fatalf("series points = %d, want 2 services x 4 weeks", len(m.Series))
 		}
-		eq(t, "first point", m.Series[0].Key+" "+m.Series[0].Period, "api 2024-03-04")
+		var points []string
+		for _, p := range m.Series {
+			points = append(points, p.Key+" "+p.Period)
+		}
+		eq(t, "points", strings.Join(points, ", "), "api 2024-03-04, api 2024-03-11, api 2024-03-18, api 2024-03-25, "+
+			"web 2024-03-04, web 2024-03-11, web 2024-03-18, web 2024-03-25")
 		eq(t, "api week 1 deployments", m.Series[0].DeploymentFrequency.Deployments, 1)
 		eq(t, "api week 2 deployments", m.Series[1].DeploymentFrequency.Deployments, 0)
 		eq(t, "web week 2 deployments", m.Series[5].DeploymentFrequency.Deployments, 1)
