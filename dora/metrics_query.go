@@ -74,11 +74,10 @@ var metricReaders = []struct {
 // metricsQuery joins the rows of every file of metricReaders to the scopes of the query, in one
 // result. At a million deployments each file has some 200k rows: the driver converts every value
 // through cgo, and the eight results took 2-4 s to read where this one, with each scope once,
-// takes about 0.6 s. Each row carries its slot: its index among the groups (ordered by key) or
+// takes about 0.3 s. Each row carries its slot: its index among the groups (ordered by key) or
 // the series points (by key, then period), where sorting the rows cost DuckDB a quarter second.
 // The names of the groups and periods, and the periods' lengths, are read beforehand
-// (scopeNames): at a few thousand groups and fifty weeks, that is a few thousand values where
-// each row carrying them was some 600k.
+// (scopeNames): a few thousand values, where each row carrying them made some 600k.
 var metricsQuery = sync.OnceValues(func() (string, error) {
 	var with, columns, joins strings.Builder
 	with.WriteString(`WITH scopes AS (
