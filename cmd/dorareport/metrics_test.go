@@ -20,21 +20,27 @@ func importedDB(t *testing.T) string {
 	return db
 }
 
-// The JSON is json.Marshal of the library's result, indented by two spaces.
+// The JSON is json.Marshal of the library's result, indented by two spaces, with a series (written
+// a point at a time) or without.
 func TestMetricsJSON(t *testing.T) {
 	db := importedDB(t)
+	indented := func(t *testing.T, stdout string) {
+		t.Helper()
+		var m dora.Metrics
+		if err := json.Unmarshal([]byte(stdout), &m); err != nil {
+			t.Fatal(err)
+		}
+		again, err := json.MarshalIndent(&m, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again)+"\n" != stdout {
+			t.Errorf("output is not the indented JSON of dora.Metrics:\n%s", stdout)
+		}
+	}
+	indented(t, must(t, args("metrics", "--db", db, window, "--by", "service")...).stdout)
 	r := must(t, args("metrics", "--db", db, window, "--by", "service", "--interval", "week")...)
-	var m dora.Metrics
-	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil {
-		t.Fatal(err)
-	}
-	again, err := json.MarshalIndent(&m, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(again)+"\n" != r.stdout {
-		t.Errorf("output is not the indented JSON of dora.Metrics:\n%s", r.stdout)
-	}
+	indented(t, r.stdout)
 	for _, key := range []string{`"groups": [`, `"series": [`, `"by": "service"`, `"period": "2024-05-06"`, `"median_seconds": null`} {
 		if !strings.Contains(r.stdout, key) {
 			t.Errorf("JSON lacks %s", key)
