@@ -414,6 +414,24 @@ func TestLeadTime(t *testing.T) {
 		eqf(t, "p90", lt.P90, 7.9*hourS)
 		eqf(t, "mean", lt.Mean, 4*hourS)
 	})
+	t.Run("the_mean_is_exact_to_the_microsecond", func(t *testing.T) {
+		// Summed as floating point, seven lead times of 100051200.000007 s average to
+		// 100051200.00000691; summed in parallel, the last digits also change from run to run.
+		w := newWorld(t)
+		authored := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+		var shas []string
+		for i := range 7 {
+			sha := string(rune('a' + i))
+			w.commits = append(w.commits, dora.Commit{Repo: "acme/api", SHA: sha, AuthoredAt: authored})
+			shas = append(shas, sha)
+		}
+		w.deploy("d1", "g", monday.Add(7*time.Microsecond), ships(shas...))
+		lt := w.overall().LeadTime
+		eq(t, "n", lt.N, 7)
+		if eqf(t, "mean", lt.Mean, 100051200.000007); lt.Mean != nil && *lt.Mean != 100051200.000007 {
+			t.Errorf("mean = %.17g, want exactly 100051200.000007", *lt.Mean)
+		}
+	})
 	t.Run("changes_without_pull_request_are_reported", func(t *testing.T) {
 		w := newWorld(t)
 		w.commit("c1", at(0, 0))
