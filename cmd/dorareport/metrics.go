@@ -92,10 +92,11 @@ func writeMetricsJSON(w io.Writer, m *dora.Metrics) error {
 	head := *m
 	head.Series = nil
 	doc, err := json.MarshalIndent(&head, "", "  ")
-	if err != nil || len(m.Series) == 0 {
-		if err == nil {
-			_, err = fmt.Fprintf(w, "%s\n", doc)
-		}
+	if err != nil {
+		return err
+	}
+	if len(m.Series) == 0 {
+		_, err := fmt.Fprintf(w, "%s\n", doc)
 		return err
 	}
 	out := bufio.NewWriter(w)
