@@ -67,3 +67,30 @@ func TestDetails(t *testing.T) {
 		t.Errorf("deploy days = %v", d.DeployDays)
 	}
 }
+
+// Each stage reports its own continuous quantiles: two pull requests whose stages differ.
+func TestDetailsStageQuantiles(t *testing.T) {
+	w := newWorld(t)
+	w.commit("s4", at(1, 12))
+	w.commit("s5", at(4, 0), "s4")
+	w.prs = append(w.prs,
+		dora.PullRequest{Repo: "acme/api", Number: 4, FirstCommitAt: at(0, 0), CreatedAt: at(0, 12), MergedAt: at(1, 12), MergeSHA: "s4"},
+		dora.PullRequest{Repo: "acme/api", Number: 5, FirstCommitAt: at(0, 0), CreatedAt: at(1, 0), MergedAt: at(4, 0), MergeSHA: "s5"})
+	w.deploy("d1", "s4", at(1, 18), ships("s4"))
+	w.deploy("d2", "s5", at(4, 12), ships("s5"))
+	s := w.details().Stages
+	for _, c := range []struct {
+		stage            string
+		q                dora.Quantiles
+		median, p75, p90 float64
+	}{
+		{"coding (12 h, 24 h)", s.Coding, 18 * hourS, 21 * hourS, 22.8 * hourS},
+		{"review (1 d, 3 d)", s.Review, 2 * dayS, 2.5 * dayS, 2.8 * dayS},
+		{"deploy (6 h, 12 h)", s.Deploy, 9 * hourS, 10.5 * hourS, 11.4 * hourS},
+	} {
+		eq(t, c.stage+" n", c.q.N, 2)
+		eqf(t, c.stage+" median", c.q.Median, c.median)
+		eqf(t, c.stage+" p75", c.q.P75, c.p75)
+		eqf(t, c.stage+" p90", c.q.P90, c.p90)
+	}
+}
