@@ -73,5 +73,5 @@ JOIN pull_requests pr ON pr.repo = s.repo AND pr.merge_sha = s.sha
 JOIN histories h ON h.id = s.deployment_id
 LEFT JOIN commits c ON c.repo = s.repo AND c.sha = s.sha
 WHERE (c.service IS NULL OR c.service = h.service)
-  AND (list_has_any(list_transform(coalesce(pr.labels, []), l -> lower(l)), getvariable('remediation_labels'))
-       OR list_bool_or(list_transform(getvariable('remediation_prefixes'), x -> starts_with(lower(coalesce(pr.title, '')), x))));
+  AND (list_has_any(list_transform(coalesce(pr.labels, []), lambda l: lower(l)), getvariable('remediation_labels'))
+       OR list_bool_or(list_transform(getvariable('remediation_prefixes'), lambda x: starts_with(lower(coalesce(pr.title, '')), x))));
