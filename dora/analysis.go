@@ -15,7 +15,8 @@ import (
 // An analysis is one consistent view of the warehouse for one Query: a connection holding an
 // open transaction in which sql/prepare/*.sql derived the facts of the definitions (production
 // deployments, shipped commits, changes, attributions, failures) as temporary tables. The
-// metric and detail queries read those tables; rolling back discards them.
+// metric and detail queries read those tables; rolling back discards them. regroup turns it to
+// another grouping and series interval of the same window.
 type analysis struct {
 	conn      *sql.Conn
 	query     Query
@@ -199,8 +200,41 @@ func (a *analysis) setVariables(ctx context.Context) error {
 		{"histogram_bounds", sqlFloats(histogram.bounds)},
 	}
 	for _, v := range vars {
-		if _, err := a.conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %s", v.name, v.value)); err != nil {
-			return fmt.Errorf("set %s: %w", v.name, err)
+		if err := a.setVariable(ctx, v.name, v.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *analysis) setVariable(ctx context.Context, name, value string) error {
+	if _, err := a.conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %s", name, value)); err != nil {
+		return fmt.Errorf("set %s: %w", name, err)
+	}
+	return nil
+}
+
+// groupingSteps are the files of sql/prepare whose tables depend on the grouping or the series
+// interval of the query. The others derive the same tables for any grouping of the same window.
+var groupingSteps = []string{"01_calendar.sql", "03_prod.sql", "09_groups.sql"}
+
+// regroup makes the analysis answer for the grouping by and the series interval, running again
+// only groupingSteps: a report reads several groupings of one window, and the steps in between
+// (attribution and failures among them) would otherwise run for each.
+func (a *analysis) regroup(ctx context.Context, by Dimension, interval Interval) error {
+	if by == a.query.By && interval == a.query.Interval {
+		return nil
+	}
+	a.query.By, a.query.Interval = by, interval
+	if err := a.setVariable(ctx, "group_by", sqlString(string(by))); err != nil {
+		return err
+	}
+	if err := a.setVariable(ctx, "series_interval", sqlString(string(interval))); err != nil {
+		return err
+	}
+	for _, name := range groupingSteps {
+		if err := a.execFile(ctx, path.Join("sql/prepare", name)); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -26,27 +26,37 @@ func (db *DB) Compare(ctx context.Context, q Query, groupings ...Dimension) (cur
 	return current, previous, nil
 }
 
+// withGroups computes the metrics of q and the groups of each dimension in groupings, in one
+// analysis of q's window.
 func (db *DB) withGroups(ctx context.Context, q Query, groupings []Dimension) (*Metrics, error) {
-	m, err := db.Metrics(ctx, q)
+	var m *Metrics
+	err := db.analyse(ctx, q, func(a *analysis) error {
+		var err error
+		if m, err = a.metrics(ctx); err != nil {
+			return err
+		}
+		seen := map[Dimension]bool{}
+		for _, by := range groupings {
+			if seen[by] {
+				continue
+			}
+			seen[by] = true
+			if err := a.regroup(ctx, by, ""); err != nil {
+				return err
+			}
+			g, err := a.metrics(ctx)
+			if err != nil {
+				return err
+			}
+			if by == ByTeam && len(g.Groups) == 1 && g.Groups[0].Key == "unassigned" {
+				continue
+			}
+			m.Groups = append(m.Groups, g.Groups...)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	seen := map[Dimension]bool{}
-	for _, by := range groupings {
-		if seen[by] {
-			continue
-		}
-		seen[by] = true
-		gq := q
-		gq.By, gq.Interval = by, ""
-		g, err := db.Metrics(ctx, gq)
-		if err != nil {
-			return nil, err
-		}
-		if by == ByTeam && len(g.Groups) == 1 && g.Groups[0].Key == "unassigned" {
-			continue
-		}
-		m.Groups = append(m.Groups, g.Groups...)
+		return nil, fmt.Errorf("compute metrics: %w", err)
 	}
 	return m, nil
 }

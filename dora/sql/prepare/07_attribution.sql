@@ -10,11 +10,13 @@
 -- change fail rate.
 --
 -- incs keeps what the metrics need of an incident; its title, severity and link are read from
--- the record by the one detail that shows them (copying them took most of this step).
+-- the record by the one detail that shows them (copying them took most of this step). Neither
+-- this step nor 08_failures.sql depends on the grouping or the series interval (see
+-- groupingSteps in analysis.go): the period of an incident is taken in 09_groups.sql.
 CREATE OR REPLACE TEMP TABLE incs AS
 SELECT i.id, i.service, i.environment, i.started_at, i.resolved_at, i.caused_by,
        coalesce(i.service, 'unknown') AS svc, s.team,
-       in_window(i.started_at) AS in_window, period_of(i.started_at) AS period
+       in_window(i.started_at) AS in_window
 FROM incidents i LEFT JOIN services s ON s.name = i.service
 WHERE i.environment IS NULL OR list_contains(getvariable('prod_envs'), i.environment);
 

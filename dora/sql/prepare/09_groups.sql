@@ -1,9 +1,10 @@
--- The group of each incident (its service or team; for repo and environment, those of the
--- deployment it is attributed to) and the groups that appear in the window, with their keys.
+-- The group and series period of each incident (its service or team; for repo and environment,
+-- those of the deployment it is attributed to) and the groups that appear in the window, with
+-- their keys.
 CREATE OR REPLACE TEMP TABLE incs_grouped AS
 SELECT i.*, a.deployment_id, a.how,
        group_name_of(i.svc, i.team, h.repo, coalesce(h.environment, i.environment, 'unknown')) AS group_name,
-       group_key(group_name) AS grp
+       group_key(group_name) AS grp, period_of(i.started_at) AS period
 FROM incs i
 LEFT JOIN attributed a ON a.incident_id = i.id
 LEFT JOIN histories h ON h.id = a.deployment_id;
