@@ -17,7 +17,7 @@ WITH facts AS (
     UNION ALL
     SELECT grp, period, 0, 0, count(*) FILTER (deployment_id IS NULL), count(*) FILTER (resolved_at IS NULL), 0, 0, 0, 0,
            count(*) FILTER (caused_by IS NOT NULL AND deployment_id IS NULL)
-    FROM incs_grouped WHERE in_window
+    FROM incs_grouped
     GROUP BY grp, period
     UNION ALL
     SELECT grp, period, 0, 0, 0, 0, count(*) FILTER (production AND status IN ('failure', 'cancelled')),

@@ -8,6 +8,5 @@ FROM (
            count(*) - count(resolved_at) AS open,
            quantile_cont(epoch(resolved_at) - epoch(started_at), [0.5, 0.75, 0.9]) AS q
     FROM incs_grouped
-    WHERE in_window
     GROUP BY GROUPING SETS ((), (grp), (grp, period))
 );

@@ -15,8 +15,7 @@
 -- groupingSteps in analysis.go): the period of an incident is taken in 09_groups.sql.
 CREATE OR REPLACE TEMP TABLE incs AS
 SELECT i.id, i.service, i.environment, i.started_at, i.resolved_at, i.caused_by,
-       coalesce(i.service, 'unknown') AS svc, s.team,
-       in_window(i.started_at) AS in_window
+       coalesce(i.service, 'unknown') AS svc, s.team
 FROM incidents i LEFT JOIN services s ON s.name = i.service
 WHERE i.environment IS NULL OR list_contains(getvariable('prod_envs'), i.environment);
 

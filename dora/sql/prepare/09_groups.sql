@@ -1,13 +1,14 @@
--- The group and series period of each incident (its service or team; for repo and environment,
--- those of the deployment it is attributed to) and the groups that appear in the window, with
--- their keys.
+-- The incidents that started in the window, the only ones the metrics count by group, with the
+-- group and series period of each (its service or team; for repo and environment, those of the
+-- deployment it is attributed to); and the groups that appear in the window, with their keys.
 CREATE OR REPLACE TEMP TABLE incs_grouped AS
 SELECT i.*, a.deployment_id, a.how,
        group_name_of(i.svc, i.team, h.repo, coalesce(h.environment, i.environment, 'unknown')) AS group_name,
        group_key(group_name) AS grp, period_of(i.started_at) AS period
 FROM incs i
 LEFT JOIN attributed a ON a.incident_id = i.id
-LEFT JOIN histories h ON h.id = a.deployment_id;
+LEFT JOIN histories h ON h.id = a.deployment_id
+WHERE in_window(i.started_at);
 
 -- place: the group's place in the order of names, which is the order of the results.
 CREATE OR REPLACE TEMP TABLE group_keys AS
@@ -15,7 +16,7 @@ SELECT group_key(name) AS grp, name, row_number() OVER (ORDER BY name) AS place
 FROM (
     SELECT group_name_of(service, team, repo, environment) AS name FROM deploys WHERE in_window
     UNION
-    SELECT group_name FROM incs_grouped WHERE in_window
+    SELECT group_name FROM incs_grouped
     UNION
     SELECT 'all' WHERE getvariable('group_by') = ''
 );
