@@ -33,7 +33,7 @@ func TestCompareEqualsEachGroupingComputedAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(c.got.Overall, alone.Overall) {
-			t.Errorf("%s: overall %+v, alone %+v", c.name, c.got.Overall, alone.Overall)
+			t.Errorf("%s: the overall values differ from those computed alone", c.name)
 		}
 		if !reflect.DeepEqual(c.got.Series, alone.Series) {
 			t.Errorf("%s: the series differs from the one computed alone", c.name)
