@@ -63,7 +63,7 @@ func TestCompareEqualsEachGroupingComputedAlone(t *testing.T) {
 }
 
 // An analysis regrouped from any grouping and series interval to any other answers as one
-// prepared for the second.
+// prepared for the second, whether it derives everything or reads what Index stored.
 func TestRegroupedMetricsEqualMetricsComputedAlone(t *testing.T) {
 	ctx := context.Background()
 	db := demoWarehouse(t, "")
@@ -80,17 +80,24 @@ func TestRegroupedMetricsEqualMetricsComputedAlone(t *testing.T) {
 		step.By, step.Interval = s.by, s.interval
 		steps = append(steps, step)
 	}
-	regrouped, err := db.MetricsRegrouped(ctx, q, steps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, step := range steps {
-		alone, err := db.Metrics(ctx, step)
+	for _, indexed := range []bool{false, true} {
+		if indexed {
+			if _, err := db.Index(ctx, q.Definitions); err != nil {
+				t.Fatal(err)
+			}
+		}
+		regrouped, err := db.MetricsRegrouped(ctx, q, steps)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(regrouped[i], alone) {
-			t.Errorf("step %d, by %q and interval %q: the metrics differ from those computed alone", i, step.By, step.Interval)
+		for i, step := range steps {
+			alone, err := db.Metrics(ctx, step)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(regrouped[i], alone) {
+				t.Errorf("indexed %v, step %d, by %q and interval %q: the metrics differ from those computed alone", indexed, i, step.By, step.Interval)
+			}
 		}
 	}
 }
