@@ -186,30 +186,36 @@ func (a *analysis) setVariables(ctx context.Context) error {
 		}
 		return out
 	}
-	vars := []struct{ name, value string }{
+	vars := append(a.groupingVariables(), []variable{
 		{"since", sqlTime(a.query.Since)},
 		{"until", sqlTime(a.query.Until)},
 		{"tz", sqlString(d.Timezone)},
-		{"group_by", sqlString(string(a.query.By))},
-		{"series_interval", sqlString(string(a.query.Interval))},
 		{"incident_window_seconds", fmt.Sprintf("%d", int64(d.IncidentWindow/time.Second))},
 		{"lead_time_start", sqlString(string(d.LeadTimeStart))},
 		{"prod_envs", sqlList(prodEnvs)},
 		{"remediation_labels", sqlList(lower(d.RemediationLabels))},
 		{"remediation_prefixes", sqlList(lower(d.RemediationTitlePrefixes))},
 		{"histogram_bounds", sqlFloats(histogram.bounds)},
-	}
-	for _, v := range vars {
-		if err := a.setVariable(ctx, v.name, v.value); err != nil {
-			return err
-		}
-	}
-	return nil
+	}...)
+	return a.set(ctx, vars)
 }
 
-func (a *analysis) setVariable(ctx context.Context, name, value string) error {
-	if _, err := a.conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %s", name, value)); err != nil {
-		return fmt.Errorf("set %s: %w", name, err)
+// A variable is a DuckDB variable and its value as an SQL literal.
+type variable struct{ name, value string }
+
+// groupingVariables are the variables of the query's grouping and series interval.
+func (a *analysis) groupingVariables() []variable {
+	return []variable{
+		{"group_by", sqlString(string(a.query.By))},
+		{"series_interval", sqlString(string(a.query.Interval))},
+	}
+}
+
+func (a *analysis) set(ctx context.Context, vars []variable) error {
+	for _, v := range vars {
+		if _, err := a.conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %s", v.name, v.value)); err != nil {
+			return fmt.Errorf("set %s: %w", v.name, err)
+		}
 	}
 	return nil
 }
@@ -226,10 +232,7 @@ func (a *analysis) regroup(ctx context.Context, by Dimension, interval Interval)
 		return nil
 	}
 	a.query.By, a.query.Interval = by, interval
-	if err := a.setVariable(ctx, "group_by", sqlString(string(by))); err != nil {
-		return err
-	}
-	if err := a.setVariable(ctx, "series_interval", sqlString(string(interval))); err != nil {
+	if err := a.set(ctx, a.groupingVariables()); err != nil {
 		return err
 	}
 	for _, name := range groupingSteps {
