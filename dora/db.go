@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,8 +36,25 @@ type DB struct {
 	memoryLimit string
 	Logger      *slog.Logger // never nil; discards by default
 	// writing serialises Write and Index, so that what Index derived from one state of the
-	// records is never stored after a write changed them.
-	writing sync.Mutex
+	// records is never stored after a write changed them; an analysis holds it for reading, so
+	// that no write lands between its steps. It is the file's, shared by every DB of the process
+	// that opened it, as DuckDB shares the database itself.
+	writing *sync.RWMutex
+}
+
+// fileLocks are the writing locks of the database files this process opened, by absolute path.
+var fileLocks sync.Map
+
+// writingLock is the writing lock of the database at path; an in-memory one has its own.
+func writingLock(path string) *sync.RWMutex {
+	if path == "" {
+		return new(sync.RWMutex)
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	l, _ := fileLocks.LoadOrStore(path, new(sync.RWMutex))
+	return l.(*sync.RWMutex)
 }
 
 // ErrForeignDatabase is returned by Open for a file that is not a dorareport warehouse,
@@ -122,7 +140,7 @@ func open(ctx context.Context, path, dsn string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open %s: %w", displayPath(path), err)
 	}
-	return &DB{sql: sqldb, path: path, memoryLimit: limit, Logger: slog.New(slog.DiscardHandler)}, nil
+	return &DB{sql: sqldb, path: path, memoryLimit: limit, Logger: slog.New(slog.DiscardHandler), writing: writingLock(path)}, nil
 }
 
 // DefaultMemoryLimit bounds the memory DuckDB uses for a warehouse; beyond it DuckDB spills to a

@@ -120,24 +120,24 @@ var forgetIndex = func() string {
 func (db *DB) indexShipments(ctx context.Context, everything Query) (int, error) {
 	var n int64
 	err := db.prepare(ctx, everything, preparation{through: "05_shipments.sql", derive: true}, func(a *analysis) error {
-		if _, err := a.conn.ExecContext(ctx, forgetIndex); err != nil {
-			return err
-		}
-		for _, t := range indexedTables {
-			res, err := a.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO index_%s BY NAME SELECT * FROM %s%s`, t, t, indexedOrder[t]))
-			if err != nil {
+		return a.transaction(ctx, func() error {
+			if _, err := a.conn.ExecContext(ctx, forgetIndex); err != nil {
 				return err
 			}
-			if t == "first_shipments" {
-				if n, err = res.RowsAffected(); err != nil {
+			for _, t := range indexedTables {
+				res, err := a.conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO index_%s BY NAME SELECT * FROM %s%s`, t, t, indexedOrder[t]))
+				if err != nil {
 					return err
 				}
+				if t == "first_shipments" {
+					if n, err = res.RowsAffected(); err != nil {
+						return err
+					}
+				}
 			}
-		}
-		if _, err := a.conn.ExecContext(ctx, `INSERT INTO index_key SELECT `+indexKey); err != nil {
+			_, err := a.conn.ExecContext(ctx, `INSERT INTO index_key SELECT `+indexKey)
 			return err
-		}
-		return a.commit(ctx)
+		})
 	})
 	return int(n), err
 }

@@ -11,9 +11,6 @@ func (db *DB) SaveLeadTimes(ctx context.Context, q Query, name string) error {
 			SELECT k.name AS grp, c.grp AS key, c.period, c.lead_seconds
 			FROM changes c JOIN group_keys k ON k.grp = c.grp
 			WHERE c.has_record AND NOT c.merge_commit`)
-		if err != nil {
-			return err
-		}
-		return a.commit(ctx)
+		return err
 	})
 }
