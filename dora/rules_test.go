@@ -399,6 +399,16 @@ func TestLeadTime(t *testing.T) {
 		eqf(t, "median", v.LeadTime.Median, 2*hourS) // quantile of [0, 4h]
 		eq(t, "negative_lead_times", v.DataQuality.NegativeLeadTimes, 1)
 	})
+	t.Run("a_lead_time_of_zero_is_not_negative_and_one_a_microsecond_shorter_is", func(t *testing.T) {
+		w := newWorld(t)
+		w.commit("c1", at(0, 4))
+		w.commit("c2", at(0, 4).Add(time.Microsecond))
+		w.deploy("d1", "c2", at(0, 4), ships("c1", "c2"))
+		v := w.overall()
+		eq(t, "n", v.LeadTime.N, 2)
+		eqf(t, "median", v.LeadTime.Median, 0)
+		eq(t, "negative_lead_times", v.DataQuality.NegativeLeadTimes, 1)
+	})
 	t.Run("quantiles_are_continuous_and_the_mean_is_reported", func(t *testing.T) {
 		// Lead times 1h, 2h, 3h, 10h: median 2.5h, p75 4.75h, p90 7.9h, mean 4h.
 		w := newWorld(t)

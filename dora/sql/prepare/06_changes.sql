@@ -17,9 +17,11 @@ WITH started AS (
     FROM first_shipments f
 ), timed AS (
     SELECT *,
-           epoch(deployed_at) - epoch(started_at) < 0 AS negative,
+           -- compared as timestamps, not as seconds: the same order, and data quality tests it on
+           -- every first shipment
+           deployed_at < started_at AS negative,
            -- CASE, not greatest(): greatest() would turn an unknown start into 0
-           CASE WHEN epoch(deployed_at) - epoch(started_at) < 0 THEN 0 ELSE epoch(deployed_at) - epoch(started_at) END AS lead_seconds
+           CASE WHEN deployed_at < started_at THEN 0 ELSE epoch(deployed_at) - epoch(started_at) END AS lead_seconds
     FROM started
 )
 SELECT t.repo, t.sha, t.service, p.id AS deployment_id, t.deployed_at, p.grp, p.period,
