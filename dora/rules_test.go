@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -818,4 +819,28 @@ func TestCompare(t *testing.T) {
 	eq(t, "previous window deployments", prev.Overall.DeploymentFrequency.Deployments, 1)
 	eq(t, "previous window has no series", len(prev.Series), 0)
 	eq(t, "previous window since", prev.Since, monday.AddDate(0, 0, -28))
+}
+
+// UTC's local time is taken from the instants' microseconds rather than from ICU's time zones
+// (prepare/01_calendar.sql): the metrics must be those of a zone ICU resolves that never leaves
+// UTC, with every day and week in place.
+func TestUTCIsReadLikeAnyZoneOfTheSameClock(t *testing.T) {
+	ctx := context.Background()
+	db := demoWarehouse(t, "")
+	q := dora.Query{Since: demoEnd.AddDate(0, -6, 0), Until: demoEnd, By: dora.ByService, Interval: dora.Week}
+	utc, err := db.Metrics(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Definitions.Timezone = "Etc/GMT"
+	gmt, err := db.Metrics(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(utc.Series) == 0 || utc.Overall.DeploymentFrequency.DeployDays == 0 {
+		t.Fatalf("no series or no deploy days: the demo organisation should have both")
+	}
+	if !reflect.DeepEqual(utc.Overall, gmt.Overall) || !reflect.DeepEqual(utc.Groups, gmt.Groups) || !reflect.DeepEqual(utc.Series, gmt.Series) {
+		t.Errorf("the metrics in UTC differ from those in Etc/GMT")
+	}
 }
