@@ -132,6 +132,13 @@ func eq[T comparable](t *testing.T, what string, got, want T) {
 	}
 }
 
+func deref(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
 func eqf(t *testing.T, what string, got *float64, want float64) {
 	t.Helper()
 	if got == nil {
@@ -409,6 +416,24 @@ func TestLeadTime(t *testing.T) {
 		eq(t, "n", v.LeadTime.N, 2)
 		eqf(t, "median", v.LeadTime.Median, 0)
 		eq(t, "negative_lead_times", v.DataQuality.NegativeLeadTimes, 1)
+	})
+	t.Run("durations_are_exact_to_the_microsecond", func(t *testing.T) {
+		// Taken as epoch(deployed) - epoch(authored), each instant rounded to seconds in a DOUBLE
+		// first, these came out up to a quarter of a microsecond off.
+		for _, us := range []int64{1, 3, 7, 123457} {
+			w := newWorld(t)
+			w.commit("c1", at(0, 0))
+			w.deploy("d1", "c1", at(0, 1).Add(time.Duration(us)*time.Microsecond), ships("c1"))
+			w.incident("i1", at(0, 0), at(0, 1).Add(time.Duration(us)*time.Microsecond), "")
+			v := w.overall()
+			want := float64(3600_000_000+us) / 1e6
+			if got := v.LeadTime.Median; got == nil || *got != want {
+				t.Errorf("lead time of 1h and %dµs: median %v, want exactly %v", us, deref(got), want)
+			}
+			if got := v.TimeToRestore.Median; got == nil || *got != want {
+				t.Errorf("time to restore of 1h and %dµs: median %v, want exactly %v", us, deref(got), want)
+			}
+		}
 	})
 	t.Run("quantiles_are_continuous_and_the_mean_is_reported", func(t *testing.T) {
 		// Lead times 1h, 2h, 3h, 10h: median 2.5h, p75 4.75h, p90 7.9h, mean 4h.

@@ -7,9 +7,9 @@ WITH deployed AS (
     WHERE c.has_record AND NOT c.merge_commit AND c.pr_number IS NOT NULL
     GROUP BY ALL
 ), stages AS (
-    SELECT epoch(pr.created_at) - epoch(coalesce(pr.first_commit_at, d.first_change_at)) AS coding,
-           epoch(pr.merged_at) - epoch(pr.created_at) AS review,
-           epoch(d.deployed_at) - epoch(pr.merged_at) AS deploy
+    SELECT seconds_between(coalesce(pr.first_commit_at, d.first_change_at), pr.created_at) AS coding,
+           seconds_between(pr.created_at, pr.merged_at) AS review,
+           seconds_between(pr.merged_at, d.deployed_at) AS deploy
     FROM deployed d JOIN pull_requests pr ON pr.repo = d.repo AND pr.number = d.number
 ), clamped AS (
     SELECT CASE WHEN coding < 0 THEN 0 ELSE coding END AS coding,

@@ -6,7 +6,7 @@ FROM (
     SELECT GROUPING(grp, period) AS scope, grp, period,
            count(resolved_at) AS n,
            count(*) - count(resolved_at) AS open,
-           quantile_cont(epoch(resolved_at) - epoch(started_at), [0.5, 0.75, 0.9]) AS q
+           quantile_cont(seconds_between(started_at, resolved_at), [0.5, 0.75, 0.9]) AS q
     FROM incs_grouped
     GROUP BY GROUPING SETS ((), (grp), (grp, period))
 );

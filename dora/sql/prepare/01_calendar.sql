@@ -5,6 +5,12 @@ CREATE OR REPLACE TEMP MACRO local_time(ts) AS
     CASE WHEN getvariable('tz') IN ('UTC', 'Etc/UTC') THEN make_timestamp(epoch_us(ts))
          ELSE timezone(getvariable('tz'), ts) END;
 
+-- seconds_between(a, b): the time from instant a to instant b in seconds, exact to the
+-- microsecond: the difference of their microseconds, converted once. epoch(b) - epoch(a) rounds
+-- each instant to a DOUBLE first, which is off by up to a quarter of a microsecond today, and cost
+-- four times as much over the five million changes of a year at a million deployments.
+CREATE OR REPLACE TEMP MACRO seconds_between(a, b) AS (epoch_us(b) - epoch_us(a)) / 1000000;
+
 -- in_window(ts): whether the instant ts falls in the window [since, until).
 CREATE OR REPLACE TEMP MACRO in_window(ts) AS ts >= getvariable('since') AND ts < getvariable('until');
 

@@ -21,7 +21,7 @@ WITH started AS (
            -- every first shipment
            deployed_at < started_at AS negative,
            -- CASE, not greatest(): greatest() would turn an unknown start into 0
-           CASE WHEN deployed_at < started_at THEN 0 ELSE epoch(deployed_at) - epoch(started_at) END AS lead_seconds
+           CASE WHEN deployed_at < started_at THEN 0 ELSE seconds_between(started_at, deployed_at) END AS lead_seconds
     FROM started
 )
 SELECT t.repo, t.sha, t.service, p.id AS deployment_id, t.deployed_at, p.grp, p.period,

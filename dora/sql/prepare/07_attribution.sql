@@ -66,7 +66,7 @@ WITH by_id AS (
           AND finished_at < getvariable('until') + to_seconds(getvariable('incident_window_seconds'))
     ) h ON h.service = i.service AND h.span = i.span
     WHERE h.finished_at < i.started_at
-      AND epoch(i.started_at) - epoch(h.finished_at) <= getvariable('incident_window_seconds')
+      AND seconds_between(h.finished_at, i.started_at) <= getvariable('incident_window_seconds')
     QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY h.finished_at DESC, h.id DESC) = 1
 )
 SELECT incident_id, deployment_id, 'caused_by' AS how FROM by_id

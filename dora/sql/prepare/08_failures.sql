@@ -36,5 +36,5 @@ WITH reasons AS (
 )
 -- Recovery is clamped at 0 and NULL while open (a CASE, since greatest() would turn NULL into 0).
 SELECT *,
-       CASE WHEN epoch(restored_at) - epoch(finished_at) < 0 THEN 0 ELSE epoch(restored_at) - epoch(finished_at) END AS recovery_seconds
+       CASE WHEN restored_at < finished_at THEN 0 ELSE seconds_between(finished_at, restored_at) END AS recovery_seconds
 FROM restored;
