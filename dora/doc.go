@@ -34,8 +34,9 @@
 // # Computing
 //
 // Nothing derived from the definitions is stored: Metrics and Details prepare the facts of the
-// query's Definitions in a transaction of their own (sql/prepare), aggregate them with one SQL file
-// per metric (sql/metrics) and discard them. Changing a definition never needs a re-import. What
+// query's Definitions as temporary tables of their own connection (sql/prepare), aggregate them
+// with one SQL file per metric (sql/metrics) and drop them. While they do, a Write of the same
+// process waits, so that each reads one state of the warehouse. Changing a definition never needs a re-import. What
 // Index keeps is the exception, so that queries need not derive it from millions of records: what
 // deployments without a commit list shipped (from the commit graph), and, for one production
 // classification and one recognition of remediations, the deployment histories and what every
