@@ -83,7 +83,7 @@ var metricReaders = []struct {
 var metricsQuery = sync.OnceValues(func() (string, error) {
 	var with, columns, joins strings.Builder
 	with.WriteString(`WITH scopes AS (
-    SELECT 3 AS scope, 0 AS slot, NULL::UBIGINT AS grp, NULL::DATE AS period
+    SELECT 3::BIGINT AS scope, 0::BIGINT AS slot, NULL::UBIGINT AS grp, NULL::DATE AS period
     UNION ALL SELECT 1, place - 1, grp, NULL FROM group_keys
     UNION ALL SELECT 0, (k.place - 1) * (SELECT count(*) FROM periods) + p.place - 1, k.grp, p.period
     FROM group_keys k CROSS JOIN periods p
