@@ -74,8 +74,8 @@ func TestNoWriteLandsWhileAnAnalysisRuns(t *testing.T) {
 	}
 }
 
-// An analysis drops its temporary tables and views when it ends: on the pooled connection they
-// would hold their memory until the next analysis replaced them.
+// An analysis drops its temporary tables and views when it ends, however it ends: on the pooled
+// connection they would hold their memory until the next analysis replaced them.
 func TestAnalysesLeaveNoTemporaryTables(t *testing.T) {
 	ctx := context.Background()
 	db := demoWarehouse(t, "")
@@ -90,13 +90,44 @@ func TestAnalysesLeaveNoTemporaryTables(t *testing.T) {
 	if _, err := db.Details(ctx, q); err != nil {
 		t.Fatal(err)
 	}
+	if left := temporaryLeft(t, db); left != 0 {
+		t.Errorf("%d temporary tables and views are left on the connection", left)
+	}
+	// Cancelled at every stage it reaches, from its first step to its last query, an analysis
+	// leaves nothing behind either, and the next one answers as before.
+	want, err := db.Metrics(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled := 0
+	for d := time.Millisecond; ; d *= 2 {
+		dctx, cancel := context.WithTimeout(ctx, d)
+		_, err := db.Metrics(dctx, q)
+		cancel()
+		if left := temporaryLeft(t, db); left != 0 {
+			t.Errorf("cancelled after %s: %d temporary tables and views are left on the connection", d, left)
+		}
+		if err == nil {
+			break
+		}
+		cancelled++
+	}
+	if cancelled < 3 {
+		t.Errorf("only %d analyses were cancelled before one finished", cancelled)
+	}
+	if got, err := db.Metrics(ctx, q); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("after the cancelled analyses the metrics differ (error: %v)", err)
+	}
+}
+
+// temporaryLeft counts the temporary tables and views on db's connection.
+func temporaryLeft(t *testing.T, db *dora.DB) int {
+	t.Helper()
 	var left int
-	err := db.SQL().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM duckdb_tables() WHERE temporary)
+	err := db.SQL().QueryRowContext(context.Background(), `SELECT (SELECT count(*) FROM duckdb_tables() WHERE temporary)
 		+ (SELECT count(*) FROM duckdb_views() WHERE temporary AND NOT internal)`).Scan(&left)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if left != 0 {
-		t.Errorf("%d temporary tables and views are left on the connection", left)
-	}
+	return left
 }
