@@ -7,21 +7,20 @@ import "context"
 func (db *DB) TableEstimates(ctx context.Context, q Query) (map[string][2]int64, error) {
 	tables := map[string][2]int64{}
 	err := db.analyse(ctx, q, func(a *analysis) error {
-		var names []string
-		err := a.eachRowQuery(ctx, `SELECT table_name FROM duckdb_tables() WHERE temporary`, func(scan func(...any) error) error {
+		estimates := map[string]int64{}
+		err := a.eachRowQuery(ctx, `SELECT table_name, estimated_size FROM duckdb_tables() WHERE temporary`, func(scan func(...any) error) error {
 			var name string
-			err := scan(&name)
-			names = append(names, name)
+			var estimate int64
+			err := scan(&name, &estimate)
+			estimates[name] = estimate
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		for _, name := range names {
-			var estimate, rows int64
-			err := a.conn.QueryRowContext(ctx, `SELECT (SELECT estimated_size FROM duckdb_tables() WHERE temporary AND table_name = $1),
-				(SELECT count(*) FROM temp.`+name+`)`, name).Scan(&estimate, &rows)
-			if err != nil {
+		for name, estimate := range estimates {
+			var rows int64
+			if err := a.conn.QueryRowContext(ctx, `SELECT count(*) FROM temp.`+name).Scan(&rows); err != nil {
 				return err
 			}
 			tables[name] = [2]int64{estimate, rows}
