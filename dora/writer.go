@@ -15,7 +15,7 @@ import (
 // Write, is replaced by the last one written, so writing the same data twice changes nothing.
 type Writer struct {
 	ctx       context.Context
-	conn      driver.Conn
+	conn      *lockedConn
 	appenders map[*table]*tableAppender
 	firstRow  map[*table]int64 // the row id above the stored rows of each table written to
 	rows      int
@@ -88,7 +88,7 @@ func (db *DB) write(ctx context.Context, fn func(*Writer) error) (err error) {
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) (err error) {
-		w := &Writer{ctx: ctx, conn: dc.(driver.Conn), appenders: map[*table]*tableAppender{}, firstRow: map[*table]int64{}}
+		w := &Writer{ctx: ctx, conn: &lockedConn{conn: dc.(driver.Conn)}, appenders: map[*table]*tableAppender{}, firstRow: map[*table]int64{}}
 		if err := w.exec("BEGIN TRANSACTION"); err != nil {
 			return err
 		}
@@ -123,32 +123,37 @@ func (db *DB) write(ctx context.Context, fn func(*Writer) error) (err error) {
 }
 
 func (w *Writer) exec(query string) error {
-	_, err := w.conn.(driver.ExecerContext).ExecContext(w.ctx, query, nil)
-	return err
+	return w.conn.locked(func(c driver.Conn) error {
+		_, err := c.(driver.ExecerContext).ExecContext(w.ctx, query, nil)
+		return err
+	})
 }
 
-func (w *Writer) queryInt(query string) (int64, error) {
-	rows, err := w.conn.(driver.QueryerContext).QueryContext(w.ctx, query, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	v := make([]driver.Value, 1)
-	if err := rows.Next(v); err != nil {
-		return 0, err
-	}
-	n, ok := v[0].(int64)
-	if !ok {
-		return 0, fmt.Errorf("%s: want an integer, got %T", query, v[0])
-	}
-	return n, nil
+func (w *Writer) queryInt(query string) (n int64, err error) {
+	err = w.conn.locked(func(c driver.Conn) error {
+		rows, err := c.(driver.QueryerContext).QueryContext(w.ctx, query, nil)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		v := make([]driver.Value, 1)
+		if err := rows.Next(v); err != nil {
+			return err
+		}
+		var ok bool
+		if n, ok = v[0].(int64); !ok {
+			return fmt.Errorf("%s: want an integer, got %T", query, v[0])
+		}
+		return nil
+	})
+	return n, err
 }
 
 func (w *Writer) append(t *table, row ...driver.Value) error {
 	a := w.appenders[t]
 	if a == nil {
-		// DuckDB locks the connection for each statement and each flush: this query may run while
-		// the appenders of other tables work.
+		// This query may run while the appenders of other tables work: it takes the connection's
+		// lock, as their flushes do.
 		first, err := w.queryInt(fmt.Sprintf("SELECT coalesce(max(rowid) + 1, 0) FROM %s", t.name))
 		if err != nil {
 			return err
