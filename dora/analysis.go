@@ -70,16 +70,26 @@ func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*anal
 	if err != nil {
 		return err
 	}
-	indexed := false
+	read := map[string]bool{} // the steps whose tables are read from the index
 	if !p.derive {
-		if indexed, err = a.readIndex(ctx); err != nil {
-			return err
+		// The incidents' index is read only with the shipments' it was derived from.
+		for _, idx := range []*storedIndex{&shipmentsIndex, &incidentsIndex} {
+			stored, err := a.readIndex(ctx, idx)
+			if err != nil {
+				return err
+			}
+			if !stored {
+				break
+			}
+			for step := range idx.steps {
+				read[step] = true
+			}
 		}
 	}
 	for _, f := range files {
 		name := path.Base(f)
 		switch {
-		case indexed && indexedSteps[name]:
+		case read[name]:
 			a.logger.Debug("prepared", "step", name, "from", "index")
 		case name == "04_shipped.sql":
 			if err := a.execFile(ctx, f); err != nil {
@@ -100,28 +110,22 @@ func (db *DB) prepare(ctx context.Context, q Query, p preparation, fn func(*anal
 	return fn(a)
 }
 
-// indexKey is the row of index_key for the definitions of an analysis: those of the indexed
-// steps, each list sorted.
-const indexKey = `list_sort(getvariable('prod_envs')), list_sort(getvariable('remediation_labels')),
-	list_sort(getvariable('remediation_prefixes'))`
-
-// indexed reports whether DB.Index stored the tables of indexedSteps for the definitions of this
-// analysis.
-func (a *analysis) indexed(ctx context.Context) (bool, error) {
+// indexed reports whether DB.Index stored the tables of idx for the definitions of this analysis.
+func (a *analysis) indexed(ctx context.Context, idx *storedIndex) (bool, error) {
 	var stored bool
-	err := a.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM index_key
-		WHERE (production_environments, remediation_labels, remediation_prefixes) = (`+indexKey+`)`).Scan(&stored)
+	err := a.conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) > 0 FROM %s WHERE (%s) = (%s)`,
+		idx.keyTable, idx.keyColumns, idx.key)).Scan(&stored)
 	return stored, err
 }
 
-// readIndex makes the tables of indexedSteps read those DB.Index stored, when it stored them for
-// the definitions of this analysis, and reports whether it did.
-func (a *analysis) readIndex(ctx context.Context) (bool, error) {
-	stored, err := a.indexed(ctx)
+// readIndex makes the tables of idx read those DB.Index stored, when it stored them for the
+// definitions of this analysis, and reports whether it did.
+func (a *analysis) readIndex(ctx context.Context, idx *storedIndex) (bool, error) {
+	stored, err := a.indexed(ctx, idx)
 	if err != nil || !stored {
 		return false, err
 	}
-	for _, t := range indexedTables {
+	for _, t := range idx.tables {
 		if _, err := a.conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS SELECT * FROM index_%s`, t, t)); err != nil {
 			return false, err
 		}

@@ -305,7 +305,7 @@ func TestMigrationFromVersion3ForgetsItsIndex(t *testing.T) {
 	tables := string(v3)[strings.Index(string(v3), "CREATE TABLE index_histories"):]
 	// Back to version 3, with an index of that version's tables in it.
 	db, before := migratedFrom(t, `DROP TABLE index_histories; DROP TABLE index_ranges; DROP TABLE index_first_shipments;
-		DROP TABLE index_remediations; DROP TABLE index_key;`+tables+`
+		DROP TABLE index_remediations; DROP TABLE index_key;`+dropVersion5+tables+`
 		INSERT INTO index_histories VALUES ('d1', 1, NULL, NULL, 1, false);
 		INSERT INTO index_ranges VALUES ('d1', true);
 		INSERT INTO index_first_shipments VALUES (1, 'api', 'acme/api', 'a1', true, false, NULL, NULL, NULL, NULL);
@@ -317,14 +317,18 @@ func TestMigrationFromVersion3ForgetsItsIndex(t *testing.T) {
 	sameMetricsIndexed(t, db, before)
 }
 
-// Migrating a warehouse of schema version 2 through versions 3 and 4 marks the deployments whose
+// dropVersion5 takes a warehouse back from version 5 to version 4.
+const dropVersion5 = `DROP TABLE index_incs; DROP TABLE index_attributed; DROP TABLE index_failures;
+	DROP TABLE index_incidents_key;`
+
+// Migrating a warehouse of schema version 2 through versions 3 to 5 marks the deployments whose
 // commits were listed, makes the index anew, and keeps every number, whether the query derives
 // them or reads the index again.
 func TestMigrationFromVersion2KeepsTheNumbers(t *testing.T) {
-	// Back to version 2: what versions 3 and 4 added is gone.
+	// Back to version 2: what versions 3 to 5 added is gone.
 	db, before := migratedFrom(t, `ALTER TABLE deployments DROP COLUMN commits_listed;
 		DROP TABLE index_histories; DROP TABLE index_ranges; DROP TABLE index_first_shipments;
-		DROP TABLE index_remediations; DROP TABLE index_key;
+		DROP TABLE index_remediations; DROP TABLE index_key;`+dropVersion5+`
 		UPDATE dorareport_meta SET value = '2' WHERE key = 'schema_version'`)
 	listed := count(t, db, `SELECT count(*) FILTER (commits_listed) FROM deployments`)
 	mismatched := count(t, db, `SELECT count(*) FILTER (commits_listed IS DISTINCT FROM (commits IS NOT NULL)) FROM deployments`)

@@ -145,11 +145,13 @@ func TestIndexShipments(t *testing.T) {
 	eq(t, "deployments with the shipments", v.ChangeFailureRate.Deployments, 2)
 
 	// Make the index say that f1 never shipped, that d2 is a remediation, that what d2 shipped
-	// is unknown and that d2 rolled back.
+	// is unknown and that d2 rolled back; and forget the failures stored from the shipments as
+	// they were, so that they are derived from these.
 	_, err := db.SQL().ExecContext(ctx, `DELETE FROM index_first_shipments WHERE sha = 'f1';
 		INSERT INTO index_remediations VALUES ('d2');
 		UPDATE index_ranges SET known = false WHERE deployment_id = 'd2';
-		UPDATE index_histories SET rollback = true WHERE id = 'd2'`)
+		UPDATE index_histories SET rollback = true WHERE id = 'd2';
+		DELETE FROM index_incidents_key`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,14 +248,65 @@ func TestIndexChangesNoNumber(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.Changes < 1000 {
-		t.Fatalf("%d first shipments indexed, want the demo's thousands", n.Changes)
+	if n.Changes < 1000 || n.Incidents < 100 {
+		t.Fatalf("%d first shipments and %d incidents indexed, want the demo's thousands and hundreds", n.Changes, n.Incidents)
 	}
 	for i, got := range numbers() {
 		if got != derived[i] {
 			t.Errorf("query %d: numbers from the indexed shipments differ from the derived ones:\nderived: %s\nstored:  %s", i, derived[i], got)
 		}
 	}
+}
+
+// TestIndexIncidents pins that queries read the attributions and failures Index stored when
+// their definitions are those it stored them for, incident window included; that a write of
+// incidents forgets them and nothing else; and that Index then stores them again from the
+// stored shipments.
+func TestIndexIncidents(t *testing.T) {
+	ctx := context.Background()
+	w := mergedBranch(t)
+	w.incident("i1", at(0, 11), at(0, 12), "") // an hour after d2: blamed on it by the window
+	db := w.open()
+	n, err := db.Index(ctx, dora.Definitions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "incidents indexed", n.Incidents, 1)
+	if n, err = db.Index(ctx, dora.Definitions{}); err != nil || n != (dora.Indexed{}) {
+		t.Fatalf("indexed again with nothing written: %+v, %v; want nothing", n, err)
+	}
+	eq(t, "failed with the index", overallOf(t, db).ChangeFailureRate.Failed, 1)
+
+	// Make the index say that nothing failed.
+	if _, err := db.SQL().ExecContext(ctx, `DELETE FROM index_failures`); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "failed read from the stored failures", overallOf(t, db).ChangeFailureRate.Failed, 0)
+	m, err := db.Metrics(ctx, dora.Query{Since: monday, Until: monday.AddDate(0, 0, 28),
+		Definitions: dora.Definitions{MinSample: 1, IncidentWindow: 2 * time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "failed under another incident window: derived", m.Overall.ChangeFailureRate.Failed, 1)
+
+	err = db.Write(ctx, func(wr *dora.Writer) error {
+		return wr.Incident(dora.Incident{ID: "i2", Service: "api", StartedAt: at(1, 0)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "keys of the incidents' index left after writing an incident", count(t, db, `SELECT count(*) FROM index_incidents_key`), 0)
+	eq(t, "keys of the shipments' index left after writing an incident", count(t, db, `SELECT count(*) FROM index_key`), 1)
+	eq(t, "failed after writing an incident: derived", overallOf(t, db).ChangeFailureRate.Failed, 1)
+	if n, err = db.Index(ctx, dora.Definitions{}); err != nil || n != (dora.Indexed{Incidents: 2}) {
+		t.Fatalf("indexed after writing an incident: %+v, %v; want the 2 incidents and nothing else", n, err)
+	}
+	eq(t, "failed with the index stored again", overallOf(t, db).ChangeFailureRate.Failed, 1)
+
+	if err := db.Write(ctx, func(wr *dora.Writer) error { return wr.Deployment(w.deployments[0]) }); err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "keys of the incidents' index left after writing a deployment", count(t, db, `SELECT count(*) FROM index_incidents_key`), 0)
 }
 
 // overallOf is the overall metrics of the four weeks from monday in db.

@@ -19,27 +19,35 @@ type Writer struct {
 	appenders map[*table]*tableAppender
 	firstRow  map[*table]int64 // the row id above the stored rows of each table written to
 	rows      int
-	// indexStale: records the index is derived from were written or deleted
-	indexStale bool
+	forgets   shapes // the most of the index that the records written or deleted shape
 }
 
-// table describes one warehouse table, the identity of its records, and whether the tables
-// Index stores are derived from them.
+// table describes one warehouse table, the identity of its records, and what of the tables
+// Index stores is derived from them.
 type table struct {
-	name        string
-	columns     []string
-	key         []string
-	shapesIndex bool
+	name    string
+	columns []string
+	key     []string
+	shapes  shapes
 }
+
+// shapes says what a write of a table's records forgets of what Index stored.
+type shapes int
+
+const (
+	shapesNothing   shapes = iota
+	shapesIncidents        // incidentsIndex
+	shapesIndex            // everything but the commit ranges
+)
 
 var (
-	deploymentsTable  = &table{"deployments", []string{"id", "service", "environment", "tier", "status", "sha", "repo", "started_at", "finished_at", "commits", "commits_listed", "unplanned", "url", "source"}, []string{"id"}, true}
-	commitsTable      = &table{"commits", []string{"repo", "sha", "parents", "authored_at", "committed_at", "pull_request", "service"}, []string{"repo", "sha"}, true}
-	pullRequestsTable = &table{"pull_requests", []string{"repo", "number", "title", "labels", "created_at", "merged_at", "merge_sha", "first_commit_at", "url"}, []string{"repo", "number"}, true}
-	incidentsTable    = &table{"incidents", []string{"id", "service", "environment", "title", "severity", "started_at", "resolved_at", "caused_by", "url", "source"}, []string{"id"}, false}
-	servicesTable     = &table{"services", []string{"name", "team", "repos", "paths"}, []string{"name"}, true}
-	syncStateTable    = &table{"sync_state", []string{"source", "key", "value", "updated_at"}, []string{"source", "key"}, false}
-	commitRangesTable = &table{"commit_ranges", []string{"repo", "from_sha", "to_sha", "shas"}, []string{"repo", "from_sha", "to_sha"}, false}
+	deploymentsTable  = &table{"deployments", []string{"id", "service", "environment", "tier", "status", "sha", "repo", "started_at", "finished_at", "commits", "commits_listed", "unplanned", "url", "source"}, []string{"id"}, shapesIndex}
+	commitsTable      = &table{"commits", []string{"repo", "sha", "parents", "authored_at", "committed_at", "pull_request", "service"}, []string{"repo", "sha"}, shapesIndex}
+	pullRequestsTable = &table{"pull_requests", []string{"repo", "number", "title", "labels", "created_at", "merged_at", "merge_sha", "first_commit_at", "url"}, []string{"repo", "number"}, shapesIndex}
+	incidentsTable    = &table{"incidents", []string{"id", "service", "environment", "title", "severity", "started_at", "resolved_at", "caused_by", "url", "source"}, []string{"id"}, shapesIncidents}
+	servicesTable     = &table{"services", []string{"name", "team", "repos", "paths"}, []string{"name"}, shapesIndex}
+	syncStateTable    = &table{"sync_state", []string{"source", "key", "value", "updated_at"}, []string{"source", "key"}, shapesNothing}
+	commitRangesTable = &table{"commit_ranges", []string{"repo", "from_sha", "to_sha", "shas"}, []string{"repo", "from_sha", "to_sha"}, shapesNothing}
 	writeTables       = []*table{deploymentsTable, commitsTable, pullRequestsTable, incidentsTable, servicesTable, syncStateTable, commitRangesTable}
 )
 
@@ -163,7 +171,7 @@ func (w *Writer) append(t *table, row ...driver.Value) error {
 			return err
 		}
 		w.appenders[t] = a
-		w.indexStale = w.indexStale || t.shapesIndex
+		w.forgets = max(w.forgets, t.shapes)
 	}
 	w.rows++
 	if w.rows%checkEvery == 0 {
@@ -202,9 +210,16 @@ func (w *Writer) dedupe() error {
 			return fmt.Errorf("forget the commit ranges: %w", err)
 		}
 	}
-	if w.indexStale {
-		// DB.Index stores them again.
-		if err := w.exec(forgetIndex); err != nil {
+	// DB.Index stores again what the write forgets.
+	forget := ""
+	switch w.forgets {
+	case shapesIndex:
+		forget = forgetIndex
+	case shapesIncidents:
+		forget = forgetIncidents
+	}
+	if forget != "" {
+		if err := w.exec(forget); err != nil {
 			return fmt.Errorf("forget the index: %w", err)
 		}
 	}
@@ -218,7 +233,7 @@ func (w *Writer) dedupe() error {
 
 // deleteAll deletes every stored record of t.
 func (w *Writer) deleteAll(t *table) error {
-	w.indexStale = w.indexStale || t.shapesIndex
+	w.forgets = max(w.forgets, t.shapes)
 	return w.exec("DELETE FROM " + t.name)
 }
 

@@ -122,5 +122,5 @@ func (a *app) index(ctx context.Context, db *dora.DB, d dora.Definitions) {
 		a.log.Warn("could not index; queries will derive what it would have stored", "err", err)
 		return
 	}
-	a.log.Debug("indexed", "ranges", n.Ranges, "changes", n.Changes, "took", time.Since(start).Round(time.Millisecond))
+	a.log.Debug("indexed", "ranges", n.Ranges, "changes", n.Changes, "incidents", n.Incidents, "took", time.Since(start).Round(time.Millisecond))
 }
