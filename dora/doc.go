@@ -41,6 +41,7 @@
 // deployments without a commit list shipped (from the commit graph), and, for one production
 // classification and one recognition of remediations, the deployment histories and what every
 // deployment shipped that later steps need (the first deployment of every change, the
-// remediations). Writes forget what they may change, and queries derive whatever is not held, so
+// remediations), and, for one incident window as well, the incidents' attribution and the failed
+// deployments. Writes forget what they may change, and queries derive whatever is not held, so
 // the numbers never depend on it.
 package dora
