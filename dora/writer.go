@@ -31,7 +31,8 @@ type table struct {
 	shapes  shapes
 }
 
-// shapes says what a write of a table's records forgets of what Index stored.
+// shapes says what a write of a table's records forgets of what Index stored. Each forgets what
+// those before it forget, and more: a write forgets the most that any of its tables shapes.
 type shapes int
 
 const (
