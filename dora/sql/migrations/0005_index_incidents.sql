@@ -17,7 +17,9 @@ CREATE TABLE index_incs (
 CREATE TABLE index_attributed (
     incident_id   VARCHAR NOT NULL,
     deployment_id VARCHAR NOT NULL,
-    how           VARCHAR NOT NULL      -- caused_by or window
+    how           VARCHAR NOT NULL,     -- caused_by or window
+    repo          VARCHAR,              -- the deployment's
+    environment   VARCHAR NOT NULL
 );
 
 CREATE TABLE index_failures (

@@ -68,7 +68,12 @@ WITH by_id AS (
     WHERE h.finished_at < i.started_at
       AND seconds_between(h.finished_at, i.started_at) <= getvariable('incident_window_seconds')
     QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY h.finished_at DESC, h.id DESC) = 1
+), attributions AS (
+    SELECT incident_id, deployment_id, 'caused_by' AS how FROM by_id
+    UNION ALL SELECT incident_id, deployment_id, 'caused_by' FROM by_sha
+    UNION ALL SELECT incident_id, deployment_id, 'window' FROM by_window
 )
-SELECT incident_id, deployment_id, 'caused_by' AS how FROM by_id
-UNION ALL SELECT incident_id, deployment_id, 'caused_by' FROM by_sha
-UNION ALL SELECT incident_id, deployment_id, 'window' FROM by_window;
+-- With the repo and environment of the deployment, which are the incident's when grouping by them
+-- (09_groups.sql): looked up once here, and not again for each grouping.
+SELECT a.incident_id, a.deployment_id, a.how, h.repo, h.environment
+FROM attributions a JOIN histories h ON h.id = a.deployment_id;

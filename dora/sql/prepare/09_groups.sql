@@ -1,13 +1,13 @@
 -- The incidents that started in the window, the only ones the metrics count by group, with the
 -- group and series period of each (its service or team; for repo and environment, those of the
 -- deployment it is attributed to); and the groups that appear in the window, with their keys.
+-- incs_grouped keeps only what the metrics and details read of an incident.
 CREATE OR REPLACE TEMP TABLE incs_grouped AS
-SELECT i.*, a.deployment_id, a.how,
-       group_name_of(i.svc, i.team, h.repo, coalesce(h.environment, i.environment, 'unknown')) AS group_name,
+SELECT i.id, i.svc, i.started_at, i.resolved_at, i.caused_by, a.deployment_id, a.how,
+       group_name_of(i.svc, i.team, a.repo, coalesce(a.environment, i.environment, 'unknown')) AS group_name,
        group_key(group_name) AS grp, period_of(i.started_at) AS period
 FROM incs i
 LEFT JOIN attributed a ON a.incident_id = i.id
-LEFT JOIN histories h ON h.id = a.deployment_id
 WHERE in_window(i.started_at);
 
 -- place: the group's place in the order of names, which is the order of the results.
