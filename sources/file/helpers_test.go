@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,16 +22,6 @@ func openDB(t testing.TB) *dora.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-// writeFile writes content to a file called name in a fresh directory and returns its path.
-func writeFile(t testing.TB, name, content string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 func importString(t testing.TB, db *dora.DB, name, content string) (file.Counts, error) {

@@ -158,8 +158,3 @@ func dumpDB(t testing.TB, db *dora.DB) string {
 	return strings.Join(lines, "\n")
 }
 
-func count(t testing.TB, db *dora.DB, table string) int {
-	n := 0
-	rows(t, db, `SELECT count(*) FROM `+table, func(r *sql.Rows) error { return r.Scan(&n) })
-	return n
-}
