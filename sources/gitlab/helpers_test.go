@@ -157,4 +157,3 @@ func dumpDB(t testing.TB, db *dora.DB) string {
 	slices.Sort(lines)
 	return strings.Join(lines, "\n")
 }
-
