@@ -2,6 +2,7 @@ package doratest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -63,6 +64,72 @@ func BenchmarkIngest(b *testing.B) {
 	if _, peak := usage(); cpu > 0 {
 		b.ReportMetric(float64(rows)/cpu.Seconds(), "rows/cpu-s")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-rss-MiB")
+	}
+}
+
+// BenchmarkBulkCopy measures what bounds BenchmarkIngest from above: DuckDB copying the same
+// rows from one warehouse file into a new one with INSERT … SELECT, on both cores, with no Go
+// code converting values and nothing generating them. The source is DORAREPORT_BENCH_DB when
+// that file exists (BenchmarkMetrics's warehouse), else an org generated beforehand.
+func BenchmarkBulkCopy(b *testing.B) {
+	ctx := context.Background()
+	source := os.Getenv("DORAREPORT_BENCH_DB")
+	if _, err := os.Stat(source); source == "" || err != nil {
+		source = filepath.Join(b.TempDir(), "source.duckdb")
+		db, err := dora.Open(ctx, source)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Generate(ctx, db, Scaled(benchDeployments(b))); err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var rows int64
+	var elapsed, cpu time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := dora.Open(ctx, filepath.Join(b.TempDir(), "copy.duckdb"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		conn, err := db.SQL().Conn(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		exec := func(query string) int64 {
+			res, err := conn.ExecContext(ctx, query)
+			if err != nil {
+				b.Fatalf("%s: %v", query, err)
+			}
+			n, _ := res.RowsAffected()
+			return n
+		}
+		exec("ATTACH '" + source + "' AS source (READ_ONLY)")
+		b.StartTimer()
+		start := time.Now()
+		cpu0, _ := usage()
+		exec("BEGIN TRANSACTION")
+		for _, table := range []string{"deployments", "commits", "pull_requests", "incidents", "services"} {
+			rows += exec("INSERT INTO " + table + " BY NAME SELECT * FROM source." + table)
+		}
+		exec("COMMIT")
+		elapsed += time.Since(start)
+		cpu1, _ := usage()
+		cpu += cpu1 - cpu0
+		b.StopTimer()
+		if err := errors.Join(conn.Close(), db.Close()); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
+	b.ReportMetric(float64(rows)/float64(b.N), "rows/op")
+	if cpu > 0 {
+		b.ReportMetric(float64(rows)/cpu.Seconds(), "rows/cpu-s")
 	}
 }
 
