@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,7 +109,7 @@ func BenchmarkBulkCopy(b *testing.B) {
 			n, _ := res.RowsAffected()
 			return n
 		}
-		exec("ATTACH '" + source + "' AS source (READ_ONLY)")
+		exec("ATTACH '" + strings.ReplaceAll(source, "'", "''") + "' AS source (READ_ONLY)")
 		b.StartTimer()
 		start := time.Now()
 		cpu0, _ := usage()
@@ -118,6 +119,9 @@ func BenchmarkBulkCopy(b *testing.B) {
 		}
 		exec("COMMIT")
 		elapsed += time.Since(start)
+		if rows == 0 {
+			b.Fatalf("%s holds no records to copy", source)
+		}
 		cpu1, _ := usage()
 		cpu += cpu1 - cpu0
 		b.StopTimer()
